@@ -1,0 +1,31 @@
+import { Command, CommanderError } from 'commander'
+import { registerInitCommand } from './init.js'
+import { registerStartCommand } from './start.js'
+import { registerStatusCommand } from './status.js'
+
+/** Assembles the `cocoon` program; each command lives in its own file. */
+export function buildProgram (): Command {
+  const program = new Command('cocoon')
+    .description('Cocoon: a confidential AI compute network. One program, three roles: client, proxy, worker.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+  registerInitCommand(program)
+  registerStartCommand(program)
+  registerStatusCommand(program)
+  return program
+}
+
+export async function main (argv: string[]): Promise<void> {
+  const program = buildProgram()
+  try {
+    await program.parseAsync(argv)
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode
+      return
+    }
+    process.stderr.write(`cocoon: ${(err as Error).message}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,77 @@
+import { bootstrap } from '@libp2p/bootstrap'
+import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { identify, type Identify } from '@libp2p/identify'
+import type { PrivateKey } from '@libp2p/interface'
+import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
+import { noise } from '@libp2p/noise'
+import { ping, type Ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import { DHT_PROTOCOL } from '../protocols/discovery/index.js'
+import { CAPACITY_TOPIC, capacityTopicScoreParams } from '../protocols/capacity/index.js'
+import type { Role } from './config.js'
+
+/** Must be a `type` (not an interface) for createLibp2p's generic; see NOTES.md. */
+export type CocoonServices = {
+  identify: Identify
+  ping: Ping
+  dht: KadDHT
+  pubsub: GossipSub
+}
+
+export type CocoonLibp2p = Libp2p<CocoonServices>
+
+export interface Libp2pOptions {
+  role: Role
+  privateKey: PrivateKey
+  listen: string[]
+  bootstrap: string[]
+  /** Extra announce addresses (e.g. a public IP behind NAT). */
+  announce?: string[]
+  /** Loopback swarms dial fast and often; raise the per-host inbound rate. @default 100 */
+  inboundConnectionThreshold?: number
+  maxConnections?: number
+}
+
+/**
+ * One libp2p node for any role. Proxies and workers are DHT servers; clients are DHT clients (they query but
+ * never store records and need no reachable address). Private addresses stay in the routing table
+ * (passthroughMapper) because local networks and tests run on loopback and LANs.
+ */
+export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
+  const server = opts.role !== 'client'
+  return createLibp2p<CocoonServices>({
+    privateKey: opts.privateKey,
+    addresses: {
+      listen: opts.listen,
+      announce: opts.announce ?? []
+    },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: opts.bootstrap.length > 0 ? [bootstrap({ list: opts.bootstrap, timeout: 0 })] : [],
+    connectionManager: {
+      inboundConnectionThreshold: opts.inboundConnectionThreshold ?? 100,
+      maxConnections: opts.maxConnections ?? 300
+    },
+    services: {
+      identify: identify(),
+      ping: ping(),
+      dht: kadDHT({
+        protocol: DHT_PROTOCOL,
+        clientMode: !server,
+        peerInfoMapper: passthroughMapper
+      }),
+      pubsub: gossipsub({
+        allowPublishToZeroTopicPeers: true,
+        // Capacity must reach proxies that are not yet in our mesh.
+        floodPublish: true,
+        scoreParams: {
+          IPColocationFactorWeight: 0,
+          topics: { [CAPACITY_TOPIC]: capacityTopicScoreParams() }
+        }
+      })
+    }
+  })
+}

@@ -1,0 +1,6 @@
+export * from './constants.js'
+export * from './announcement.js'
+export * from './table.js'
+export * from './scoring.js'
+export * from './service.js'
+export * from './selection.js'

@@ -1,0 +1,176 @@
+import type { PeerId, Startable } from '@libp2p/interface'
+import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
+import type { Logger } from 'pino'
+import { pino } from 'pino'
+import type { Clock } from '../common/clock.js'
+import { systemClock } from '../common/clock.js'
+import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
+import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS } from './constants.js'
+import type { CapacityAnnouncement } from './messages.js'
+import { CapacityTable } from './table.js'
+
+export type Admission = 'accept' | 'ignore' | 'reject'
+
+/** What a worker reports about itself; the service adds peerId, seq and ts. */
+export type CapacitySnapshot = Omit<CapacityAnnouncement, 'peerId' | 'seq' | 'ts'>
+
+export interface CapacityComponents {
+  peerId: PeerId
+  pubsub: GossipSub
+}
+
+export interface CapacityInit {
+  /** Set on workers: the current state to announce. */
+  snapshot?: () => CapacitySnapshot
+  /**
+   * Extra admission check (attestation). 'reject' for a certificate that is invalid (the sender loses score);
+   * 'ignore' for one we cannot judge yet (e.g. its registry entry is not visible yet), which costs nothing.
+   */
+  admit?: (from: PeerId, announcement: CapacityAnnouncement) => Admission | Promise<Admission>
+  /** @default ANNOUNCE_INTERVAL_MS */
+  announceIntervalMs?: number
+  table?: CapacityTable
+  clock?: Clock
+  logger?: Logger
+}
+
+export interface CapacityEvents {
+  /** A validated announcement entered the table. */
+  onAnnouncement?: (peerId: string, announcement: CapacityAnnouncement) => void
+  /** A message was rejected, with the reason (tests and metrics watch this). */
+  onReject?: (from: string, reason: string) => void
+}
+
+/**
+ * Capacity gossip on one node: validates every message on the topic, keeps the table, and (on workers) publishes
+ * the node's own capacity every few seconds, on change, and when a new peer joins the topic.
+ */
+export class CapacityService implements Startable {
+  readonly table: CapacityTable
+  readonly events: CapacityEvents = {}
+  private readonly components: CapacityComponents
+  private readonly init: CapacityInit
+  private readonly clock: Clock
+  private readonly log: Logger
+  private seq: bigint
+  private timer?: ReturnType<typeof setInterval>
+  private pruneTimer?: ReturnType<typeof setInterval>
+  private pending?: ReturnType<typeof setTimeout>
+
+  constructor (components: CapacityComponents, init: CapacityInit = {}) {
+    this.components = components
+    this.init = init
+    this.clock = init.clock ?? systemClock
+    this.table = init.table ?? new CapacityTable({ clock: this.clock })
+    this.log = init.logger ?? pino({ level: 'silent' })
+    // Microseconds of wall clock: a restarted worker continues above the seq it used before.
+    this.seq = BigInt(this.clock()) * 1000n
+  }
+
+  async start (): Promise<void> {
+    const { pubsub } = this.components
+    pubsub.topicValidators.set(CAPACITY_TOPIC, this.validate)
+    pubsub.addEventListener('message', this.onMessage)
+    pubsub.subscribe(CAPACITY_TOPIC)
+    this.pruneTimer = setInterval(() => this.table.prune(), 1000)
+    if (this.init.snapshot != null) this.startAnnouncing(this.init.snapshot)
+  }
+
+  /** Workers: begin publishing (once their models are loaded and their certificate is anchored). */
+  startAnnouncing (snapshot: () => CapacitySnapshot): void {
+    this.init.snapshot = snapshot
+    if (this.timer != null) return
+    this.components.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
+    this.timer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS)
+    void this.announce()
+  }
+
+  /** Proxies: the attestation check every announcement must pass before it enters the table. */
+  setAdmission (admit: NonNullable<CapacityInit['admit']>): void {
+    this.init.admit = admit
+  }
+
+  async stop (): Promise<void> {
+    const { pubsub } = this.components
+    clearInterval(this.timer)
+    this.timer = undefined
+    clearInterval(this.pruneTimer)
+    clearTimeout(this.pending)
+    pubsub.removeEventListener('message', this.onMessage)
+    pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
+    if (pubsub.topicValidators.get(CAPACITY_TOPIC) === this.validate) pubsub.topicValidators.delete(CAPACITY_TOPIC)
+    try { pubsub.unsubscribe(CAPACITY_TOPIC) } catch {}
+  }
+
+  /** Publishes soon (coalescing bursts of changes into one message). */
+  announceSoon (delayMs = 100): void {
+    if (this.init.snapshot == null || this.pending != null) return
+    this.pending = setTimeout(() => {
+      this.pending = undefined
+      void this.announce()
+    }, delayMs)
+  }
+
+  /** Publishes the current snapshot now. */
+  async announce (): Promise<void> {
+    if (this.init.snapshot == null) return
+    this.seq += 1n
+    const announcement: CapacityAnnouncement = {
+      ...this.init.snapshot(),
+      peerId: this.components.peerId.toMultihash().bytes,
+      seq: this.seq,
+      ts: BigInt(this.clock())
+    }
+    try {
+      await this.components.pubsub.publish(CAPACITY_TOPIC, encodeAnnouncement(announcement))
+    } catch (err) {
+      this.log.debug({ err: (err as Error).message }, 'capacity publish failed')
+    }
+  }
+
+  private readonly validate = async (_source: PeerId, msg: Message): Promise<TopicValidatorResult> => {
+    if (msg.type !== 'signed') {
+      this.events.onReject?.('unsigned', 'unsigned message')
+      return TopicValidatorResult.Reject
+    }
+    const from = msg.from.toString()
+    if (from === this.components.peerId.toString()) return TopicValidatorResult.Accept
+    const verdict = checkAnnouncement(msg.data, {
+      signer: msg.from.toMultihash().bytes,
+      lastSeq: this.table.lastSeq(from),
+      now: this.clock()
+    })
+    if (verdict.action === 'ignore') return TopicValidatorResult.Ignore
+    if (verdict.action === 'reject') {
+      this.log.warn({ from, reason: verdict.reason }, 'rejected capacity announcement')
+      this.events.onReject?.(from, verdict.reason)
+      return TopicValidatorResult.Reject
+    }
+    const admission = this.init.admit != null ? await this.init.admit(msg.from, verdict.announcement) : 'accept'
+    if (admission === 'ignore') return TopicValidatorResult.Ignore
+    if (admission === 'reject') {
+      this.events.onReject?.(from, 'not admitted')
+      return TopicValidatorResult.Reject
+    }
+    return TopicValidatorResult.Accept
+  }
+
+  private readonly onMessage = (evt: CustomEvent<Message>): void => {
+    const msg = evt.detail
+    if (msg.topic !== CAPACITY_TOPIC || msg.type !== 'signed') return
+    const from = msg.from.toString()
+    if (from === this.components.peerId.toString()) return
+    const verdict = checkAnnouncement(msg.data, { signer: msg.from.toMultihash().bytes, now: this.clock() })
+    if (verdict.action !== 'accept') return
+    if (this.table.upsert(from, verdict.announcement)) this.log.info({ worker: from, models: verdict.announcement.models.map(m => m.id) }, 'worker joined capacity table')
+    this.events.onAnnouncement?.(from, verdict.announcement)
+  }
+
+  private readonly onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
+    if (evt.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)) this.announceSoon(300)
+  }
+}
+
+export function capacity (init: CapacityInit = {}): (components: CapacityComponents) => CapacityService {
+  return (components) => new CapacityService(components, init)
+}

@@ -1,0 +1,161 @@
+import type { PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
+import { CocoonError, isErrorCode, toCocoonError } from '../common/errors.js'
+import { wireBytes } from '../common/bytes.js'
+import { FrameStream } from '../common/frames.js'
+import { sealJob, type ClientSession } from '../seal/index.js'
+import { codecs } from './codecs.js'
+import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
+import { ChunkPayload, JobPayload, type ModelSummary, type RouteOffer, type Usage } from './messages.js'
+
+/** What the client checks before it seals anything to a worker: certificate valid, anchored, for that peer. */
+export type OfferVerifier = (offer: { worker: PeerId, certificate: Uint8Array, collateral: Uint8Array }, signal: AbortSignal) => Promise<{ sealKey: Uint8Array }>
+
+export interface JobRequest {
+  model: string
+  messages?: Array<{ role: string, content: string }>
+  prompt?: string
+  maxTokens: number
+  temperature?: number
+  topP?: number
+  /** Always set by the client (random when the caller gave none) so a failover can replay the same answer. */
+  seed: number
+  stop?: string[]
+  maxPriceNanoPerToken?: bigint
+}
+
+export type JobEvent =
+  | { type: 'offer', worker: string, attempt: number, priceNanoPerToken: bigint }
+  | { type: 'token', text: string }
+  | { type: 'done', finishReason: string, usage: Usage, worker: string, priceNanoPerToken: bigint }
+
+export interface RunJobOptions {
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => Promise<Stream>
+  proxy: PeerId
+  verify: OfferVerifier
+  signal?: AbortSignal
+}
+
+/**
+ * Runs one job through a proxy and yields its answer as it streams. Each offer's certificate is verified and the
+ * job sealed to that worker's key; on failover the proxy offers another worker and the job is sealed again. The
+ * replacement runs the same request with the same seed, so its answer repeats what was already delivered; that
+ * prefix is checked and swallowed, and only new text is yielded. A divergent replay fails with WORKER_LOST.
+ */
+export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGenerator<JobEvent> {
+  const signal = opts.signal ?? new AbortController().signal
+  let stream: Stream
+  try {
+    stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
+  } catch (err) {
+    if (signal.aborted) throw new CocoonError('CANCELLED', 'cancelled')
+    throw new CocoonError('NO_CAPACITY', `cannot reach proxy ${opts.proxy.toString()}: ${(err as Error).message}`, { proxyUnreachable: true })
+  }
+  const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
+  const onAbort = (): void => {
+    void frames.write(codecs.client, { cancel: { reason: 'cancelled by client' } }, { timeoutMs: 500 }).catch(() => {})
+      .finally(() => frames.abort(new CocoonError('CANCELLED', 'cancelled by client')))
+  }
+  signal.addEventListener('abort', onAbort, { once: true })
+  const payload = JobPayload.encode({
+    model: req.model,
+    messages: (req.messages ?? []).map(m => ({ role: m.role, content: m.content })),
+    prompt: req.prompt,
+    maxTokens: req.maxTokens,
+    temperature: req.temperature,
+    topP: req.topP,
+    seed: req.seed,
+    stop: req.stop ?? []
+  })
+  const decoder = new TextDecoder()
+  let delivered = ''
+  try {
+    await frames.write(codecs.client, { route: { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n } })
+    let session: ClientSession | undefined
+    let offer: RouteOffer | undefined
+    let produced = ''
+    let sealedEnd: ChunkPayload | undefined
+    while (true) {
+      const frame = await frames.read(codecs.proxy, { timeoutMs: session == null ? REQUEST_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS, signal })
+      if (frame.offer != null) {
+        offer = frame.offer
+        const worker = peerIdFromMultihash(Digest.decode(offer.workerPeerId))
+        const { sealKey } = await opts.verify({ worker, certificate: offer.certificate, collateral: offer.collateral }, signal)
+        const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload })
+        session = sealed.session
+        produced = ''
+        sealedEnd = undefined
+        yield { type: 'offer', worker: worker.toString(), attempt: offer.attempt, priceNanoPerToken: offer.priceNanoPerToken }
+        await frames.write(codecs.client, { job: { jobId: offer.jobId, attempt: offer.attempt, ephemeralKey: wireBytes(sealed.sealed.ephemeralKey), ciphertext: wireBytes(sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens } })
+      } else if (frame.chunk != null) {
+        if (session == null || offer == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
+        const plain = ChunkPayload.decode(session.openChunk({ seq: Number(frame.chunk.seq), ciphertext: frame.chunk.ciphertext }, frame.chunk.final))
+        if (frame.chunk.final) {
+          sealedEnd = plain
+          continue
+        }
+        produced += plain.text
+        const fresh = takeFresh(delivered, produced)
+        if (fresh !== '') {
+          delivered += fresh
+          yield { type: 'token', text: fresh }
+        }
+      } else if (frame.final != null) {
+        if (offer == null || sealedEnd == null) throw new CocoonError('INTEGRITY', 'job ended without the sealed final chunk', { reason: 'TRUNCATED' })
+        const usage = sealedEnd.usage ?? { promptTokens: 0, completionTokens: 0 }
+        const clear = frame.final.usage ?? { promptTokens: 0, completionTokens: 0 }
+        if (clear.promptTokens !== usage.promptTokens || clear.completionTokens !== usage.completionTokens) {
+          throw new CocoonError('INTEGRITY', 'usage in the clear differs from the sealed usage', { reason: 'TAMPERED' })
+        }
+        if (produced.length < delivered.length) throw new CocoonError('WORKER_LOST', 'replacement worker ended before the answer already delivered')
+        yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: peerIdFromMultihash(Digest.decode(offer.workerPeerId)).toString(), priceNanoPerToken: offer.priceNanoPerToken }
+        return
+      } else if (frame.error != null) {
+        const code = isErrorCode(frame.error.code) ? frame.error.code : 'INTERNAL'
+        throw new CocoonError(code, frame.error.message, { remote: true })
+      } else {
+        throw new CocoonError('MALFORMED', 'proxy sent an empty frame')
+      }
+    }
+  } catch (err) {
+    if (signal.aborted) throw new CocoonError('CANCELLED', 'cancelled by client')
+    const e = toCocoonError(err)
+    // The proxy vanished mid-job: the client may retry elsewhere. Data says whether anything was delivered.
+    if (e.code === 'MALFORMED' && (e.data?.reason === 'STREAM_RESET' || e.data?.reason === 'STREAM_CLOSED' || e.data?.reason === 'TRUNCATED')) {
+      throw new CocoonError('WORKER_LOST', `proxy stream broke: ${e.message}`, { proxyLost: true, delivered: delivered.length })
+    }
+    throw e
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    frames.abort(new CocoonError('CANCELLED', 'job over'))
+  }
+}
+
+/**
+ * Given what the user already has and what the current worker has produced, returns the new text to deliver.
+ * A replacement worker's output must start with what was delivered before; anything else is a divergence.
+ */
+export function takeFresh (delivered: string, produced: string): string {
+  if (produced.length <= delivered.length) {
+    if (!delivered.startsWith(produced)) throw new CocoonError('WORKER_LOST', 'replacement worker produced a different answer; cannot resume')
+    return ''
+  }
+  if (!produced.startsWith(delivered)) throw new CocoonError('WORKER_LOST', 'replacement worker produced a different answer; cannot resume')
+  return produced.slice(delivered.length)
+}
+
+/** Asks a proxy which models the network serves right now (from its capacity table). */
+export async function listModels (opts: Omit<RunJobOptions, 'verify'>): Promise<ModelSummary[]> {
+  const stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal: opts.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) })
+  const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
+  try {
+    await frames.write(codecs.client, { models: {} })
+    const frame = await frames.read(codecs.proxy, { signal: opts.signal })
+    if (frame.error != null) throw new CocoonError(isErrorCode(frame.error.code) ? frame.error.code : 'INTERNAL', frame.error.message)
+    if (frame.models == null) throw new CocoonError('MALFORMED', 'expected a models response')
+    return frame.models.models
+  } finally {
+    frames.abort(new CocoonError('CANCELLED', 'done'))
+  }
+}

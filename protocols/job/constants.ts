@@ -1,0 +1,39 @@
+/** Tunables of the job protocols, with their defaults and why. */
+
+/** client <-> proxy */
+export const JOB_PROTOCOL = '/cocoon/job/1.0.0'
+/** proxy <-> worker */
+export const WORK_PROTOCOL = '/cocoon/work/1.0.0'
+
+/** Largest frame either protocol accepts. A job (sealed prompt) is the largest message. @default 1 MiB */
+export const MAX_FRAME_BYTES = 1024 * 1024
+
+/** Deadline for a request frame (route, sealed job, work request) once a stream is open. @default 10 s */
+export const REQUEST_TIMEOUT_MS = 10_000
+
+/** Deadline for the first chunk of an answer: covers a model's prompt processing. @default 60 s */
+export const FIRST_CHUNK_TIMEOUT_MS = 60_000
+
+/** Deadline between two chunks of a running answer; a silent worker counts as lost. @default 15 s */
+export const CHUNK_IDLE_TIMEOUT_MS = 15_000
+
+/** Workers the proxy tries for one job before giving up with WORKER_LOST. @default 3 */
+export const MAX_ATTEMPTS = 3
+
+/** Jobs one client may have running at a proxy at once. @default 16 */
+export const CLIENT_MAX_CONCURRENT = 16
+
+/** Jobs one client may start per second at a proxy, sustained (token bucket). @default 20 */
+export const CLIENT_RATE_PER_SECOND = 20
+
+/** Burst size of that bucket. @default 40 */
+export const CLIENT_RATE_BURST = 40
+
+/** Streams per connection a node accepts on each job protocol. @default 1024 */
+export const MAX_INBOUND_STREAMS = 1024
+
+/** Bytes of random job id. @default 16 */
+export const JOB_ID_BYTES = 16
+
+/** Largest prompt text (all messages together) a client may send. @default 256 KiB */
+export const MAX_PROMPT_BYTES = 256 * 1024

@@ -1,0 +1,56 @@
+import { CocoonError, toCocoonError } from '../common/errors.js'
+import type { Codec, FrameStream } from '../common/frames.js'
+
+/**
+ * Reads frames from one side in the background and hands them out one at a time, so the same stream can be
+ * watched for Cancel (or a reset) while the caller is busy relaying the other side. `ended` is aborted when the
+ * remote closes or resets, which is how a proxy notices that its client went away.
+ */
+export class FrameQueue<T> {
+  readonly ended = new AbortController()
+  private readonly items: T[] = []
+  private waiter?: (v: void) => void
+  private failure?: CocoonError
+  private closed = false
+
+  constructor (frames: FrameStream, codec: Codec<T>, onFrame?: (frame: T) => boolean) {
+    void (async () => {
+      try {
+        while (true) {
+          const frame = await frames.readOrEnd(codec, { timeoutMs: 2 ** 31 - 1 })
+          if (frame === undefined) break
+          if (onFrame?.(frame) === true) continue
+          this.items.push(frame)
+          this.wake()
+        }
+        this.closed = true
+      } catch (err) {
+        this.failure = toCocoonError(err)
+      }
+      this.ended.abort(this.failure ?? new CocoonError('CANCELLED', 'remote closed the stream'))
+      this.wake()
+    })()
+  }
+
+  /** The next frame, or a typed error on timeout, close or reset. */
+  async next (timeoutMs: number, what: string): Promise<T> {
+    const deadline = Date.now() + timeoutMs
+    while (this.items.length === 0) {
+      if (this.failure != null) throw this.failure
+      if (this.closed) throw new CocoonError('CANCELLED', `stream closed while waiting for ${what}`)
+      const left = deadline - Date.now()
+      if (left <= 0) throw new CocoonError('TIMEOUT', `no ${what} within ${timeoutMs} ms`)
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, left)
+        this.waiter = () => { clearTimeout(timer); resolve() }
+      })
+    }
+    return this.items.shift() as T
+  }
+
+  private wake (): void {
+    const w = this.waiter
+    this.waiter = undefined
+    w?.()
+  }
+}

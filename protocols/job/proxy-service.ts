@@ -1,0 +1,217 @@
+import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { equals as sameBytes } from 'uint8arrays/equals'
+import { randomBytes } from '@noble/hashes/utils.js'
+import type { Logger } from 'pino'
+import { pino } from 'pino'
+import { selectWorker, servesModel, WorkerStats, type CapacityTable } from '../capacity/index.js'
+import { CocoonError, toCocoonError } from '../common/errors.js'
+import { wireBytes } from '../common/bytes.js'
+import { FrameStream } from '../common/frames.js'
+import { codecs } from './codecs.js'
+import {
+  CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
+  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL
+} from './constants.js'
+import { FrameQueue } from './frame-queue.js'
+import { ClientLimits } from './limits.js'
+import type { ClientFrame, RouteRequest, SealedJob } from './messages.js'
+import { summariseModels } from './models-summary.js'
+
+export interface ProxyServiceComponents {
+  handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
+  unhandle: (protocol: string) => Promise<void>
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => Promise<Stream>
+}
+
+export interface ProxyServiceInit {
+  table: CapacityTable
+  /** The worker's certificate and collateral, already verified by this proxy; throws ATTESTATION if refused. */
+  certificateFor: (worker: PeerId, signal: AbortSignal) => Promise<{ certificate: Uint8Array, collateral: Uint8Array }>
+  limits?: ClientLimits
+  stats?: WorkerStats
+  random?: () => number
+  logger?: Logger
+}
+
+/** Counters for status and metrics; sizes and outcomes only, never content. */
+export interface ProxyCounters {
+  jobs: number
+  completed: number
+  failed: number
+  failovers: number
+  bytesRelayed: number
+}
+
+/**
+ * The proxy end of `/cocoon/job/1.0.0`: admits the client, picks a worker, offers its certificate, forwards the
+ * sealed job on `/cocoon/work/1.0.0`, and relays sealed chunks back. It never has a key that opens them. If the
+ * worker's stream breaks before `Final`, it offers another worker on the same client stream (the client re-seals).
+ */
+export class ProxyService implements Startable {
+  readonly stats: WorkerStats
+  readonly counters: ProxyCounters = { jobs: 0, completed: 0, failed: 0, failovers: 0, bytesRelayed: 0 }
+  private readonly components: ProxyServiceComponents
+  private readonly init: ProxyServiceInit
+  private readonly limits: ClientLimits
+  private readonly log: Logger
+  private sweepTimer?: ReturnType<typeof setInterval>
+
+  constructor (components: ProxyServiceComponents, init: ProxyServiceInit) {
+    this.components = components
+    this.init = init
+    this.limits = init.limits ?? new ClientLimits()
+    this.stats = init.stats ?? new WorkerStats()
+    this.log = init.logger ?? pino({ level: 'silent' })
+  }
+
+  async start (): Promise<void> {
+    await this.components.handle(JOB_PROTOCOL, (stream, connection) => { void this.serve(stream, connection) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+    this.sweepTimer = setInterval(() => this.limits.sweep(), 60_000)
+    this.sweepTimer.unref?.()
+  }
+
+  async stop (): Promise<void> {
+    clearInterval(this.sweepTimer)
+    await this.components.unhandle(JOB_PROTOCOL)
+  }
+
+  private async serve (stream: Stream, connection: Connection): Promise<void> {
+    const client = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
+    const clientId = connection.remotePeer.toString()
+    let release: (() => void) | undefined
+    try {
+      const first = await client.read(codecs.client)
+      if (first.models != null) {
+        await client.write(codecs.proxy, { models: { models: summariseModels(this.init.table.list()) } })
+        await client.closeWrite()
+        return
+      }
+      if (first.route == null) throw new CocoonError('BAD_REQUEST', 'expected a route request')
+      validateRoute(first.route)
+      const admitted = this.limits.admit(clientId)
+      if (!admitted.ok) throw new CocoonError('RATE_LIMITED', admitted.reason)
+      release = admitted.release
+      this.counters.jobs++
+      await this.route(client, first.route)
+      this.counters.completed++
+    } catch (err) {
+      const e = toCocoonError(err)
+      this.counters.failed++
+      this.log.info({ client: clientId, code: e.code, err: e.message }, 'job ended with an error')
+      try {
+        await client.write(codecs.proxy, { error: { code: e.code, message: e.message } }, { timeoutMs: 2000 })
+        await client.closeWrite()
+      } catch {
+        client.abort(e)
+      }
+    } finally {
+      release?.()
+    }
+  }
+
+  private async route (client: FrameStream, route: RouteRequest): Promise<void> {
+    const jobId = randomBytes(JOB_ID_BYTES)
+    const exclude = new Set<string>()
+    const queue = new FrameQueue<ClientFrame>(client, codecs.client)
+    let lastError: CocoonError | undefined
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+      if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+      const picked = selectWorker(this.init.table.list(), { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }, p => this.stats.observe(p), this.init.random)
+      if (picked == null) {
+        if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${attempt - 1} attempt(s): ${lastError.message}`)
+        if (!this.init.table.list().some(e => servesModel(e.announcement, route.model))) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
+        throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
+      }
+      const workerId = picked.entry.peerId
+      const worker = peerIdFromString(workerId)
+      exclude.add(workerId)
+      if (attempt > 1) this.counters.failovers++
+      try {
+        const cert = await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+        await client.write(codecs.proxy, { offer: { jobId, attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: picked.price } })
+      } catch (err) {
+        lastError = toCocoonError(err)
+        if (queue.ended.signal.aborted) throw lastError
+        this.log.warn({ worker: workerId, err: lastError.message }, 'worker not offered')
+        continue
+      }
+      const frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
+      if (frame.cancel != null) throw new CocoonError('CANCELLED', 'client cancelled')
+      const job = frame.job
+      if (job == null || job.attempt !== attempt || !sameBytes(job.jobId, jobId)) throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
+      if (job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+      const outcome = await this.relay(client, queue, worker, job)
+      if (outcome === 'done') return
+      lastError = outcome
+      this.log.warn({ worker: workerId, attempt, err: outcome.message }, 'worker lost; failing over')
+    }
+    throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
+  }
+
+  /**
+   * Forwards one attempt. Returns 'done' when Final (or a worker's own error, passed on as is) reached the
+   * client, or the error to fail over on when the worker could not be reached or its stream broke.
+   */
+  private async relay (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, job: SealedJob): Promise<'done' | CocoonError> {
+    const workerId = worker.toString()
+    const started = Date.now()
+    let firstChunkMs: number | undefined
+    let work: FrameStream
+    this.stats.begin(workerId)
+    let ok = false
+    try {
+      try {
+        const stream = await this.components.dialProtocol(worker, WORK_PROTOCOL, { signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
+        work = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
+        await work.write(codecs.workRequest, { job })
+      } catch (err) {
+        if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+        return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
+      }
+      // The client going away (or cancelling) must stop the worker at once.
+      const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
+      queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
+      try {
+        while (true) {
+          let frame
+          try {
+            frame = await work.read(codecs.work, { timeoutMs: firstChunkMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
+          } catch (err) {
+            if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+            const e = toCocoonError(err)
+            return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
+          }
+          if (frame.chunk != null) {
+            firstChunkMs ??= Date.now() - started
+            this.counters.bytesRelayed += frame.chunk.ciphertext.byteLength
+            await client.write(codecs.proxy, { chunk: frame.chunk })
+          } else if (frame.final != null) {
+            await client.write(codecs.proxy, { final: frame.final })
+            await client.closeWrite()
+            ok = true
+            return 'done'
+          } else if (frame.error != null) {
+            // Busy workers are worth another try; any other refusal is the job's own problem.
+            if (frame.error.code === 'NO_CAPACITY') return new CocoonError('NO_CAPACITY', frame.error.message)
+            ok = true
+            await client.write(codecs.proxy, { error: frame.error })
+            await client.closeWrite()
+            return 'done'
+          } else {
+            return new CocoonError('WORKER_LOST', 'worker sent an empty frame')
+          }
+        }
+      } finally {
+        queue.ended.signal.removeEventListener('abort', onClientGone)
+      }
+    } finally {
+      this.stats.end(workerId, ok, firstChunkMs)
+    }
+  }
+}
+
+function validateRoute (r: RouteRequest): void {
+  if (r.model === '' || r.model.length > 256) throw new CocoonError('BAD_REQUEST', 'route needs a model id')
+  if (r.maxTokens < 1) throw new CocoonError('BAD_REQUEST', 'maxTokens must be at least 1')
+}

@@ -1,0 +1,153 @@
+import type { Connection, PrivateKey, Startable, Stream } from '@libp2p/interface'
+import { sha256 } from '@noble/hashes/sha2.js'
+import type { Logger } from 'pino'
+import { pino } from 'pino'
+import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
+import { CocoonError, toCocoonError } from '../common/errors.js'
+import { wireBytes } from '../common/bytes.js'
+import { FrameStream } from '../common/frames.js'
+import { openJob, type WorkerSession } from '../seal/index.js'
+import { codecs, finalSigningBytes } from './codecs.js'
+import { MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
+import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './messages.js'
+import { toGenerateRequest } from './payload.js'
+
+export interface WorkServiceComponents {
+  handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
+  unhandle: (protocol: string) => Promise<void>
+}
+
+export interface WorkServiceInit {
+  /** X25519 private key whose public half is in this worker's certificate. */
+  sealPrivateKey: Uint8Array
+  /** The worker's libp2p key, to sign `Final`. */
+  privateKey: PrivateKey
+  /** The model serving a request's model id or sha256, if loaded. */
+  findModel: (model: string) => LoadedModel | undefined
+  /** Called when a job starts and ends, so capacity is announced on change. */
+  onLoadChange?: () => void
+  logger?: Logger
+}
+
+/**
+ * The worker end of `/cocoon/work/1.0.0`: opens the sealed job, runs the model, and streams the answer back
+ * sealed chunk by chunk. Everything it sends is ciphertext except the routing fields and the signed usage.
+ */
+export class WorkService implements Startable {
+  private readonly components: WorkServiceComponents
+  private readonly init: WorkServiceInit
+  private readonly log: Logger
+  private readonly running = new Set<AbortController>()
+  jobsDone = 0
+
+  constructor (components: WorkServiceComponents, init: WorkServiceInit) {
+    this.components = components
+    this.init = init
+    this.log = init.logger ?? pino({ level: 'silent' })
+  }
+
+  async start (): Promise<void> {
+    await this.components.handle(WORK_PROTOCOL, (stream) => { void this.serve(stream) }, { maxInboundStreams: MAX_INBOUND_STREAMS })
+  }
+
+  async stop (): Promise<void> {
+    await this.components.unhandle(WORK_PROTOCOL)
+    for (const c of this.running) c.abort(new CocoonError('CANCELLED', 'worker stopping'))
+  }
+
+  get activeJobs (): number {
+    return this.running.size
+  }
+
+  private async serve (stream: Stream): Promise<void> {
+    const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
+    const controller = new AbortController()
+    try {
+      const req = await frames.read(codecs.workRequest)
+      if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
+      const { session, payload } = this.open(req.job)
+      const model = this.init.findModel(payload.model)
+      if (model == null) throw new CocoonError('UNKNOWN_MODEL', `this worker does not serve ${payload.model}`)
+      if (model.busySlots() >= model.slots) throw new CocoonError('NO_CAPACITY', 'all slots busy')
+      this.running.add(controller)
+      this.init.onLoadChange?.()
+      this.watchForCancel(frames, controller)
+      await this.generate(frames, req.job, session, model, toGenerateRequest(payload), controller.signal)
+      this.jobsDone++
+    } catch (err) {
+      const e = toCocoonError(err)
+      if (controller.signal.aborted) {
+        this.log.debug({ reason: e.message }, 'job cancelled')
+        frames.abort(e)
+        return
+      }
+      this.log.info({ code: e.code, err: e.message }, 'job failed')
+      try {
+        await frames.write(codecs.work, { error: { code: e.code, message: e.message } })
+        await frames.closeWrite()
+      } catch {
+        frames.abort(e)
+      }
+    } finally {
+      if (this.running.delete(controller)) this.init.onLoadChange?.()
+    }
+  }
+
+  private open (job: SealedJob): { session: WorkerSession, payload: JobPayload } {
+    let opened
+    try {
+      opened = openJob({ sealPrivateKey: this.init.sealPrivateKey, jobId: job.jobId, attempt: job.attempt, sealed: { ephemeralKey: job.ephemeralKey, ciphertext: job.ciphertext } })
+    } catch (err) {
+      throw toCocoonError(err, 'INTEGRITY')
+    }
+    let payload: JobPayload
+    try {
+      payload = JobPayload.decode(opened.plaintext, { limits: { messages: 1024, stop: 16 } })
+    } catch (err) {
+      throw new CocoonError('BAD_REQUEST', `sealed job does not decode: ${(err as Error).message}`)
+    }
+    // The proxy routed on the clear model name; the sealed one is what the client really asked for.
+    if (payload.model !== job.model) throw new CocoonError('BAD_REQUEST', 'sealed model differs from the routed model')
+    return { session: opened.session, payload }
+  }
+
+  /** The proxy may send Cancel, or reset the stream when the client goes away: either stops generation. */
+  private watchForCancel (frames: FrameStream, controller: AbortController): void {
+    void (async () => {
+      try {
+        while (!controller.signal.aborted) {
+          const next = await frames.readOrEnd(codecs.workRequest, { timeoutMs: 2 ** 31 - 1, signal: controller.signal })
+          if (next === undefined) return // half-closed: the proxy has nothing more to say; keep streaming
+          if (next.cancel != null) controller.abort(new CocoonError('CANCELLED', next.cancel.reason || 'cancelled by client'))
+        }
+      } catch (err) {
+        if (!controller.signal.aborted) controller.abort(toCocoonError(err, 'CANCELLED'))
+      }
+    })()
+  }
+
+  private async generate (frames: FrameStream, job: SealedJob, session: WorkerSession, model: LoadedModel, req: GenerateRequest, signal: AbortSignal): Promise<void> {
+    const hash = sha256.create()
+    const encoder = new TextEncoder()
+    let usage: Usage = { promptTokens: 0, completionTokens: 0 }
+    let finishReason = 'stop'
+    for await (const ev of model.generate(req, signal)) {
+      if (ev.type === 'token') {
+        if (ev.text === '') continue
+        hash.update(encoder.encode(ev.text))
+        const sealed = session.sealChunk(ChunkPayload.encode({ text: ev.text, finishReason: '' }), { final: false })
+        await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
+      } else {
+        if (ev.finishReason === 'cancelled') throw new CocoonError('CANCELLED', 'generation cancelled')
+        usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens }
+        finishReason = ev.finishReason
+      }
+    }
+    const last = session.sealChunk(ChunkPayload.encode({ text: '', finishReason, usage }), { final: true })
+    await frames.write(codecs.work, { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } }, { signal })
+    const outputHash = wireBytes(hash.digest())
+    const workerSignature = await this.init.privateKey.sign(finalSigningBytes(job.jobId, job.attempt, usage, outputHash))
+    await frames.write(codecs.work, { final: { usage, outputHash, workerSignature: wireBytes(workerSignature) } }, { signal })
+    await frames.closeWrite()
+  }
+}

@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander'
+import { registerChatCommand } from './chat.js'
 import { registerInitCommand } from './init.js'
 import { registerStartCommand } from './start.js'
 import { registerStatusCommand } from './status.js'
@@ -13,6 +14,7 @@ export function buildProgram (): Command {
   registerInitCommand(program)
   registerStartCommand(program)
   registerStatusCommand(program)
+  registerChatCommand(program)
   return program
 }
 

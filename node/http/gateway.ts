@@ -72,7 +72,7 @@ export async function startGateway (options: GatewayOptions): Promise<Gateway> {
     active.add(controller)
     res.on('close', () => {
       active.delete(controller)
-      if (false) controller.abort(new CocoonError('CANCELLED', 'client disconnected'))
+      if (!res.writableFinished) controller.abort(new CocoonError('CANCELLED', 'client disconnected'))
       // while closing, a keep-alive connection whose last response just ended must not hold the server open
       if (closing != null) setImmediate(() => { server.closeIdleConnections() })
     })

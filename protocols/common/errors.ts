@@ -28,7 +28,7 @@ export function isErrorCode (value: unknown): value is ErrorCode {
 }
 
 export class CocoonError extends Error {
-  static readonly name = 'CocoonError'
+  static override readonly name = 'CocoonError'
   override readonly name: string = 'CocoonError'
   readonly code: ErrorCode
   readonly data?: Record<string, unknown>

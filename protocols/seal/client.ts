@@ -1,0 +1,91 @@
+import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { x25519 } from '@noble/curves/ed25519.js'
+import { ChannelReceiver, ChannelSender } from './channel.js'
+import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
+import { badSealInput } from './errors.js'
+import { agree, checkKey, deriveSessionKeys } from './keys.js'
+import type { SealedChunk } from './channel.js'
+
+/** What the client sends (through the proxy) to the worker: `SealedJob{jobId, ephemeralKey, ciphertext}` minus the jobId. */
+export interface SealedJob {
+  /** The client's fresh X25519 public key for this attempt. */
+  ephemeralKey: Uint8Array
+  /** ChaCha20-Poly1305(requestKey, nonce(0), AAD = jobId || attempt) of the job payload. */
+  ciphertext: Uint8Array
+}
+
+export interface SealJobInput {
+  /** The X25519 seal key from the worker's verified attestation certificate. */
+  workerSealKey: Uint8Array
+  jobId: Uint8Array
+  /** 0 for the first worker, +1 for each failover; every attempt gets fresh keys. */
+  attempt: number
+  plaintext: Uint8Array
+}
+
+/**
+ * The client's end of one job attempt: opens the worker's result chunks in order and seals
+ * later messages (receipts, cancel) to the worker.
+ */
+export class ClientSession {
+  readonly jobId: Uint8Array
+  readonly attempt: number
+  readonly #fromWorker: ChannelReceiver
+  readonly #toWorker: ChannelSender
+
+  constructor (keys: { responseKey: Uint8Array, clientToWorkerKey: Uint8Array }, jobId: Uint8Array, attempt: number) {
+    this.jobId = jobId
+    this.attempt = attempt
+    this.#fromWorker = new ChannelReceiver({ key: keys.responseKey, jobId, attempt, direction: 'response' })
+    this.#toWorker = new ChannelSender({ key: keys.clientToWorkerKey, jobId, attempt, direction: 'client-to-worker' })
+  }
+
+  /**
+   * Opens the next result chunk. `final` is the flag the chunk arrived with; it is authenticated,
+   * so the job is complete exactly when a chunk opened with `final = true`.
+   * @throws CocoonError INTEGRITY (TAMPERED | OUT_OF_ORDER | AFTER_FINAL), BAD_REQUEST
+   */
+  openChunk (chunk: SealedChunk, final: boolean): Uint8Array {
+    return this.#fromWorker.open(chunk, final)
+  }
+
+  /** True once the final chunk has opened. A stream that ends before this was truncated. */
+  get complete (): boolean { return this.#fromWorker.finished }
+
+  /** The seq the next result chunk must carry. */
+  get expectedSeq (): number { return this.#fromWorker.expectedSeq }
+
+  /** Seals a client->worker message (receipt, cancel) with its own key and counter. */
+  sealToWorker (plaintext: Uint8Array): SealedChunk {
+    return this.#toWorker.seal(plaintext, false)
+  }
+}
+
+/** Seals a job to a worker's seal key with a fresh ephemeral key. */
+export function sealJob (input: SealJobInput): { sealed: SealedJob, session: ClientSession } {
+  return sealJobWithEphemeral(input, x25519.utils.randomSecretKey())
+}
+
+/**
+ * The deterministic core of `sealJob`. Not exported from the package: reusing an ephemeral key
+ * for two jobs would reuse nonces. Tests use it to pin known-answer vectors.
+ */
+export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: Uint8Array): { sealed: SealedJob, session: ClientSession } {
+  checkKey(input.workerSealKey, 'worker seal key')
+  checkKey(ephemeralPrivateKey, 'ephemeral private key')
+  checkJobId(input.jobId)
+  checkAttempt(input.attempt)
+  if (!(input.plaintext instanceof Uint8Array)) throw badSealInput('plaintext must be a Uint8Array')
+
+  // copies: the session must not change if the caller reuses its buffers
+  const jobId = copyBytes(input.jobId)
+  const workerSealKey = copyBytes(input.workerSealKey)
+  const ephemeralKey = x25519.getPublicKey(ephemeralPrivateKey)
+  const sharedSecret = agree(ephemeralPrivateKey, workerSealKey)
+  const keys = deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
+  const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)
+  return {
+    sealed: { ephemeralKey, ciphertext },
+    session: new ClientSession(keys, jobId, input.attempt)
+  }
+}

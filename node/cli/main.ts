@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { registerChatCommand } from './chat.js'
+import { registerDevnetCommand } from './devnet.js'
 import { registerInitCommand } from './init.js'
 import { registerStartCommand } from './start.js'
 import { registerStatusCommand } from './status.js'
@@ -15,6 +16,7 @@ export function buildProgram (): Command {
   registerStartCommand(program)
   registerStatusCommand(program)
   registerChatCommand(program)
+  registerDevnetCommand(program)
   return program
 }
 

@@ -3,7 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
 import { CapacityService } from '../protocols/capacity/index.js'
 import { KeyProvider, proxyKey } from '../protocols/discovery/index.js'
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PrivateKey } from '@libp2p/interface'
 import { defaultListen, type NodeConfig, type Role } from './config.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { buildLibp2p, type CocoonLibp2p } from './libp2p.js'
@@ -21,6 +21,8 @@ export interface RoleModule {
 
 export interface NodeParts {
   config: NodeConfig
+  /** The libp2p identity key (workers sign certificates and Final with it). */
+  privateKey: PrivateKey
   logger: Logger
   store: NodeStore
   libp2p: CocoonLibp2p
@@ -84,7 +86,7 @@ export class CocoonNode {
         events: libp2p,
         connectedPeers: () => libp2p.getConnections().length
       }, { logger: logger.child({ component: 'discovery' }) })
-      return new CocoonNode({ config, logger, store, libp2p, capacity, provider }, options)
+      return new CocoonNode({ config, privateKey, logger, store, libp2p, capacity, provider }, options)
     } catch (err) {
       await store.close()
       throw err

@@ -35,6 +35,8 @@ export interface RunJobOptions {
   proxy: PeerId
   verify: OfferVerifier
   signal?: AbortSignal
+  /** Text the caller already has from an earlier try of the same job (same seed) through another proxy. */
+  resumeFrom?: string
 }
 
 /**
@@ -69,7 +71,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     stop: req.stop ?? []
   })
   const decoder = new TextDecoder()
-  let delivered = ''
+  let delivered = opts.resumeFrom ?? ''
   try {
     await frames.write(codecs.client, { route: { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n } })
     let session: ClientSession | undefined

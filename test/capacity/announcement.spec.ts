@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { wireBytes } from '../../protocols/common/bytes.js'
 import { checkAnnouncement, encodeAnnouncement, CapacityTable, MAX_AGE_MS, type CapacityAnnouncement } from '../../protocols/capacity/index.js'
 
 export async function makePeer (): Promise<Uint8Array> {
@@ -9,7 +10,7 @@ export async function makePeer (): Promise<Uint8Array> {
 
 export function announcement (peerId: Uint8Array, over: Partial<CapacityAnnouncement> = {}): CapacityAnnouncement {
   return {
-    peerId,
+    peerId: wireBytes(peerId),
     models: [{ id: 'cocoon-tiny', sha256: new Uint8Array(32).fill(7), contextLength: 512, priceNanoPerToken: 1000n }],
     slots: 4,
     freeSlots: 4,

@@ -1,0 +1,61 @@
+import type { PeerId } from '@libp2p/interface'
+import { equals } from 'uint8arrays/equals'
+import { attestationReasonOf } from '../../protocols/attestation/index.js'
+import type { Admission, CapacityAnnouncement } from '../../protocols/capacity/index.js'
+import { ProxyService } from '../../protocols/job/index.js'
+import type { NodeParts, RoleModule } from '../create-node.js'
+import { attestationCache, certificateSource } from './trust.js'
+
+/** Refusals that may be only a matter of time (the entry is not on chain yet, or the chain was unreachable). */
+const NOT_YET = new Set(['NOT_REGISTERED', 'CERT_NOT_ANCHORED', 'NO_CERTIFICATE'])
+
+/**
+ * The proxy role: admits only attested, anchored workers into its capacity table, and routes sealed jobs to
+ * them. Everything it relays is ciphertext; it keeps only sizes, timings and outcomes.
+ */
+export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
+  const { config, logger, libp2p, capacity } = parts
+  const cache = attestationCache(config, logger)
+  const certificateFor = certificateSource(libp2p, cache)
+  const refused = new Map<string, string>()
+
+  const admit = async (from: PeerId, a: CapacityAnnouncement): Promise<Admission> => {
+    try {
+      const cert = await certificateFor(from, AbortSignal.timeout(5000))
+      if (!equals(cert.hash, a.certHash)) return 'ignore' // announced before or after a renewal; the next one will match
+      refused.delete(from.toString())
+      return 'accept'
+    } catch (err) {
+      const reason = attestationReasonOf(err) ?? (err as { code?: string }).code ?? 'UNKNOWN'
+      if (refused.get(from.toString()) !== reason) {
+        logger.warn({ worker: from.toString(), reason, err: (err as Error).message }, 'worker refused: attestation failed')
+        refused.set(from.toString(), reason)
+      }
+      // A certificate that is wrong in itself costs the sender gossip score; one not yet anchored does not.
+      return NOT_YET.has(reason) || attestationReasonOf(err) == null ? 'ignore' : 'reject'
+    }
+  }
+
+  const service = new ProxyService({
+    handle: libp2p.handle.bind(libp2p),
+    unhandle: libp2p.unhandle.bind(libp2p),
+    dialProtocol: libp2p.dialProtocol.bind(libp2p)
+  }, {
+    table: capacity.table,
+    certificateFor,
+    logger: logger.child({ component: 'jobs' })
+  })
+
+  return {
+    async start () {
+      capacity.setAdmission(admit)
+      await service.start()
+    },
+    async stop () {
+      await service.stop()
+    },
+    status () {
+      return { jobs: service.counters, refusedWorkers: Object.fromEntries(refused) }
+    }
+  }
+}

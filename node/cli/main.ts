@@ -2,6 +2,8 @@ import { Command, CommanderError } from 'commander'
 import { registerChatCommand } from './chat.js'
 import { registerDevnetCommand } from './devnet.js'
 import { registerInitCommand } from './init.js'
+import { registerModelsCommand } from './models.js'
+import { registerNetworkCommand } from './network.js'
 import { registerStartCommand } from './start.js'
 import { registerStatusCommand } from './status.js'
 
@@ -17,6 +19,8 @@ export function buildProgram (): Command {
   registerStatusCommand(program)
   registerChatCommand(program)
   registerDevnetCommand(program)
+  registerNetworkCommand(program)
+  registerModelsCommand(program)
   return program
 }
 

@@ -26,7 +26,7 @@ export class NodeProcess {
     this.name = name
     this.child = spawn(process.execPath, [COCOON_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, COCOON_LOG_PRETTY: '0', ...env }
+      env: { ...process.env, ...env }
     })
     createInterface({ input: this.child.stdout! }).on('line', line => {
       onLine({ name, stream: 'stdout', line })

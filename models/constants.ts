@@ -1,0 +1,68 @@
+/** Tunables of models/, each with its default and why. */
+
+/**
+ * Concurrent sequences (slots) per loaded model when the caller does not say.
+ * 4 lets a worker batch several jobs through one llama.cpp context (decode of N sequences costs
+ * little more than one on a GPU) while keeping the KV cache, which grows linearly with slots, small.
+ * @default 4
+ */
+export const DEFAULT_SLOTS = 4
+
+/**
+ * Context window of each slot in tokens, capped by the model's trained context length.
+ * 4096 covers typical chat prompts plus answers; larger windows cost KV-cache memory per slot.
+ * @default 4096
+ */
+export const DEFAULT_CONTEXT_PER_SLOT = 4096
+
+/**
+ * Models smaller than this run their math on one thread. On small matrices ggml's worker threads
+ * spend more time synchronising than computing, and on a busy machine spinning threads made the
+ * built-in model ~50x slower with 2 threads than with 1 (measured here: 64 tokens in 2.1 s vs 39 ms).
+ * @default 64 MiB
+ */
+export const SINGLE_THREAD_MODEL_BYTES = 64 * 2 ** 20
+
+/**
+ * Memory kept free when deciding whether a model fits: the OS, Node and the rest of the worker
+ * need some, and llama.cpp's estimates are not exact.
+ * @default 512 MiB
+ */
+export const MEMORY_HEADROOM_BYTES = 512 * 2 ** 20
+
+/**
+ * Compute-buffer allowance added to weights + KV cache in the catalog's memory figures.
+ * @default 300 MiB
+ */
+export const CATALOG_COMPUTE_OVERHEAD_BYTES = 300 * 2 ** 20
+
+/**
+ * Generated tokens that may be held back while their bytes do not yet form whole UTF-8
+ * characters (byte-fallback tokens). A UTF-8 character is at most 4 bytes.
+ * @default 4
+ */
+export const MAX_PENDING_UTF8_TOKENS = 4
+
+/** Most stop sequences one request may carry (OpenAI allows 4; we allow a few more). @default 16 */
+export const MAX_STOP_SEQUENCES = 16
+
+/** Bytes read per chunk while hashing a model file. @default 4 MiB */
+export const HASH_CHUNK_BYTES = 4 * 2 ** 20
+
+/** Prompt and length of the start-up speed measurement: short, so a worker starts quickly. */
+export const SPEED_PROMPT = 'The network of workers answers every question'
+/** @default 32 tokens: enough to average out per-token jitter, short enough for a slow CPU. */
+export const SPEED_TOKENS = 32
+/** @default 4 tokens of warm-up first, so first-use allocations do not count. */
+export const SPEED_WARMUP_TOKENS = 4
+
+/** Default sampling temperature: 0 is greedy, so answers are reproducible unless asked otherwise. */
+export const DEFAULT_TEMPERATURE = 0
+
+/**
+ * How long closing a model waits for its running jobs (already told to cancel) before it frees
+ * the context anyway. Cancelled jobs end within one token, so this only matters for a consumer
+ * that abandoned its stream without returning it.
+ * @default 5000 ms
+ */
+export const CLOSE_GRACE_MS = 5000

@@ -1,0 +1,140 @@
+/**
+ * The node-llama-cpp inference engine: finds the best prebuilt llama.cpp binary (CUDA, Vulkan or
+ * Metal when a GPU is usable, else CPU), checks each GGUF and its memory needs, and loads it with
+ * a context of N sequences.
+ */
+import { basename } from 'node:path'
+import { pino, type Logger } from 'pino'
+import { getLlama, GgufInsights, LlamaLogLevel, resolveChatWrapper, type Llama, type LlamaModel } from 'node-llama-cpp'
+import { DEFAULT_CONTEXT_PER_SLOT, DEFAULT_SLOTS, MEMORY_HEADROOM_BYTES, SINGLE_THREAD_MODEL_BYTES } from '../constants.js'
+import { EngineUnavailableError, InsufficientMemoryError, ModelLoadError, ModelError } from '../errors.js'
+import { inspectGguf, type GgufSummary } from '../gguf/inspect.js'
+import { hashFile } from '../hash.js'
+import { findMemoryShortfall, type MemoryFree, type MemoryNeed } from '../memory.js'
+import { LlamaLoadedModel } from './loaded-model.js'
+import type { DeviceInfo, InferenceEngine, LoadedModel, LoadOptions } from '../engine.js'
+
+export interface NodeLlamaCppEngineInit {
+  /** `'auto'` uses a GPU when node-llama-cpp finds one; `false` forces CPU. @default 'auto' */
+  gpu?: 'auto' | false
+  logger?: Logger
+  /** @default MEMORY_HEADROOM_BYTES */
+  memoryHeadroomBytes?: number
+  /** Where free memory is read from. @default llama.getRamState() / llama.getVramState() */
+  memoryProbe?: (llama: Llama) => Promise<MemoryFree>
+}
+
+async function defaultMemoryProbe (llama: Llama): Promise<MemoryFree> {
+  const ram = await llama.getRamState()
+  const vram = llama.gpu === false ? { free: 0 } : await llama.getVramState()
+  return { ramBytes: ram.free, vramBytes: vram.free }
+}
+
+export class NodeLlamaCppEngine implements InferenceEngine {
+  private readonly init: NodeLlamaCppEngineInit
+  private readonly log: Logger
+  private llamaPromise?: Promise<Llama>
+  private readonly models = new Set<LoadedModel>()
+
+  constructor (init: NodeLlamaCppEngineInit = {}) {
+    this.init = init
+    this.log = init.logger ?? pino({ level: 'silent' })
+  }
+
+  private async llama (): Promise<Llama> {
+    this.llamaPromise ??= getLlama({
+      gpu: this.init.gpu ?? 'auto',
+      build: 'never', // never compile at run time: use the prebuilt binaries shipped in node_modules
+      logLevel: LlamaLogLevel.warn,
+      logger: (level, message) => { this.log.debug({ level }, message.trim()) }
+    }).catch((err: unknown) => {
+      this.llamaPromise = undefined
+      throw new EngineUnavailableError((err as Error).message, { cause: err })
+    })
+    return await this.llamaPromise
+  }
+
+  async device (): Promise<DeviceInfo> {
+    const llama = await this.llama()
+    if (llama.gpu === false) return { kind: 'cpu', cpuThreads: llama.cpuMathCores }
+    const [names, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()])
+    return { kind: llama.gpu, gpuName: names.join(', ') || undefined, vramBytes: vram.total, cpuThreads: llama.cpuMathCores }
+  }
+
+  async load (path: string, opts: LoadOptions = {}): Promise<LoadedModel> {
+    opts.signal?.throwIfAborted()
+    const summary = await inspectGguf(path)
+    const sha256 = opts.sha256 ?? await hashFile(path, opts.onProgress, opts.signal)
+    const llama = await this.llama()
+    const slots = opts.slots ?? DEFAULT_SLOTS
+    const contextPerSlot = Math.min(opts.contextLength ?? DEFAULT_CONTEXT_PER_SLOT, summary.contextLength ?? DEFAULT_CONTEXT_PER_SLOT)
+    const gpuLayers = await this.checkMemory(llama, summary, slots, contextPerSlot)
+
+    let model: LlamaModel
+    try {
+      model = await llama.loadModel({
+        modelPath: path,
+        gpuLayers,
+        loadSignal: opts.signal,
+        onLoadProgress: p => opts.onProgress?.({ phase: 'load', done: Math.round(p * summary.sizeBytes), total: summary.sizeBytes })
+      })
+    } catch (err) {
+      throw new ModelLoadError(path, (err as Error).message, { cause: err })
+    }
+    try {
+      const threads = opts.threads ?? (summary.sizeBytes < SINGLE_THREAD_MODEL_BYTES ? 1 : undefined)
+      const context = await model.createContext({ sequences: slots, contextSize: contextPerSlot, threads, failedCreationRemedy: false })
+      const loaded = new LlamaLoadedModel({
+        id: opts.id ?? basename(path).replace(/\.gguf$/i, ''),
+        name: opts.name ?? summary.name ?? basename(path),
+        sha256,
+        sizeBytes: summary.sizeBytes,
+        contextLength: context.contextSize,
+        path,
+        architecture: summary.architecture
+      }, model, context, resolveChatWrapper(model), this.log)
+      this.models.add(loaded)
+      this.log.info({ model: loaded.info.id, sha256, slots, contextPerSlot: context.contextSize, gpuLayers: model.gpuLayers, threads: context.currentThreads }, 'model loaded')
+      return loaded
+    } catch (err) {
+      await model.dispose()
+      if (err instanceof ModelError) throw err
+      throw new ModelLoadError(path, `context creation failed: ${(err as Error).message}`, { cause: err })
+    }
+  }
+
+  /**
+   * Estimates weights + KV cache for all slots and compares with free memory. On a GPU it first
+   * tries a full offload; if that does not fit it lets node-llama-cpp split layers ('auto') as long
+   * as the CPU-only estimate fits in RAM. Throws InsufficientMemoryError otherwise.
+   */
+  private async checkMemory (llama: Llama, summary: GgufSummary, slots: number, contextPerSlot: number): Promise<'auto' | number> {
+    const insights = await GgufInsights.from(summary.fileInfo, llama)
+    const need = (gpuLayers: number): MemoryNeed => {
+      const m = insights.estimateModelResourceRequirements({ gpuLayers })
+      const c = insights.estimateContextResourceRequirements({ contextSize: contextPerSlot, modelGpuLayers: gpuLayers, sequences: slots })
+      return { ramBytes: m.cpuRam + c.cpuRam, vramBytes: m.gpuVram + c.gpuVram }
+    }
+    const free = await (this.init.memoryProbe ?? defaultMemoryProbe)(llama)
+    const headroom = this.init.memoryHeadroomBytes ?? MEMORY_HEADROOM_BYTES
+    let gpuShortfall
+    if (llama.gpu !== false) {
+      gpuShortfall = findMemoryShortfall(need(insights.totalLayers), free, headroom)
+      if (gpuShortfall == null) return insights.totalLayers
+    }
+    const cpuShortfall = findMemoryShortfall(need(0), free, headroom)
+    if (cpuShortfall != null) {
+      const s = gpuShortfall ?? cpuShortfall
+      throw new InsufficientMemoryError(summary.path, s.where, s.neededBytes, s.freeBytes)
+    }
+    return llama.gpu === false ? 0 : 'auto'
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([...this.models].map(async m => { await m.close() }))
+    this.models.clear()
+    const llama = await this.llamaPromise?.catch(() => undefined)
+    await llama?.dispose()
+    this.llamaPromise = undefined
+  }
+}

@@ -1,0 +1,162 @@
+import assert from 'node:assert/strict'
+import { NodeLlamaCppEngine } from '../../models/llama/engine.js'
+import { ensureBuiltinModel } from '../../models/builtin/ensure.js'
+import { measureSpeed } from '../../models/speed.js'
+import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
+import { collect, tempDir } from './fixtures.js'
+
+describe('models: node-llama-cpp engine on the built-in model', () => {
+  let cleanup: () => Promise<void>
+  let engine: NodeLlamaCppEngine
+  let model: LoadedModel
+  let path: string
+
+  before(async () => {
+    const t = await tempDir()
+    cleanup = t.cleanup
+    const f = await ensureBuiltinModel(t.dir)
+    path = f.path
+    engine = new NodeLlamaCppEngine({ gpu: false })
+    model = await engine.load(path, { id: 'cocoon-tiny', sha256: f.sha256, slots: 4 })
+  })
+  after(async () => {
+    await engine?.close()
+    await cleanup()
+  })
+
+  it('reports the device and the loaded model', async () => {
+    const device = await engine.device()
+    assert.equal(device.kind, 'cpu')
+    assert.ok(device.cpuThreads >= 1)
+    assert.equal(model.slots, 4)
+    assert.equal(model.busySlots(), 0)
+    assert.equal(model.info.contextLength, 2048)
+    assert.equal(model.info.architecture, 'llama')
+  })
+
+  it('produces exactly the same tokens twice at temperature 0', async () => {
+    const req: GenerateRequest = { prompt: 'Hello world', maxTokens: 20 }
+    const a = await collect(model.generate(req))
+    const b = await collect(model.generate(req))
+    assert.deepEqual(a.chunks, b.chunks)
+    assert.deepEqual(a.done, { type: 'done', finishReason: 'length', usage: { promptTokens: 8, completionTokens: 20 } })
+    // Recorded from this generator + llama.cpp CPU build; the model is deterministic, so this is exact.
+    assert.equal(a.text, 'x hel wayfu makalR plefu my othe loo# has nu about haneid')
+  })
+
+  it('applies the chat template to chat requests (more prompt tokens than the bare text)', async () => {
+    const chat = await collect(model.generate({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello world' }], maxTokens: 5 }))
+    const plain = await collect(model.generate({ prompt: 'Hello world', maxTokens: 5 }))
+    assert.ok(chat.done.usage.promptTokens > plain.done.usage.promptTokens + 6, `chat prompt ${chat.done.usage.promptTokens} tokens`)
+    assert.equal(chat.done.usage.completionTokens, 5)
+  })
+
+  it('runs 4 concurrent generations that each equal the same request run alone', async () => {
+    const reqs: GenerateRequest[] = [
+      { prompt: 'Hello world', maxTokens: 48 },
+      { prompt: 'the worker and the proxy answer a question', maxTokens: 40 },
+      { messages: [{ role: 'user', content: 'What is the price of a job?' }], maxTokens: 44 },
+      { prompt: 'one two three', maxTokens: 36, temperature: 0.8, seed: 42, topP: 0.9 }
+    ]
+    const alone = []
+    for (const r of reqs) alone.push(await collect(model.generate(r)))
+    // Staggered starts: later jobs' prompts are evaluated in the same batches as earlier jobs' decoding.
+    let peakBusy = 0
+    const sampleBusy = async function * (events: AsyncIterable<any>): AsyncGenerator<any> {
+      for await (const ev of events) { peakBusy = Math.max(peakBusy, model.busySlots()); yield ev }
+    }
+    const together = await Promise.all(reqs.map(async (r, i) => {
+      await new Promise(resolve => setTimeout(resolve, i * 3))
+      return await collect(sampleBusy(model.generate(r)))
+    }))
+    assert.ok(peakBusy >= 3, `only ${peakBusy} jobs ran at the same time`)
+    for (let i = 0; i < reqs.length; i++) {
+      assert.equal(together[i].text, alone[i].text, `request ${i}`)
+      assert.deepEqual(together[i].done, alone[i].done, `request ${i}`)
+    }
+    assert.equal(model.busySlots(), 0)
+  })
+
+  it('gives the same sampled text for the same seed and different text for another seed', async () => {
+    const req: GenerateRequest = { prompt: 'Hello', maxTokens: 24, temperature: 1, seed: 7 }
+    const a = await collect(model.generate(req))
+    const b = await collect(model.generate(req))
+    const c = await collect(model.generate({ ...req, seed: 8 }))
+    assert.equal(a.text, b.text)
+    assert.notEqual(a.text, c.text)
+  })
+
+  it('stops before a stop sequence and counts the tokens generated', async () => {
+    const full = await collect(model.generate({ prompt: 'Hello world', maxTokens: 20 }))
+    const stop = 'about'
+    const at = full.text.indexOf(stop)
+    assert.ok(at > 0)
+    const cut = await collect(model.generate({ prompt: 'Hello world', maxTokens: 20, stop: [stop] }))
+    assert.equal(cut.text, full.text.slice(0, at))
+    assert.equal(cut.done.finishReason, 'stop')
+    assert.ok(cut.done.usage.completionTokens < 20 && cut.done.usage.completionTokens > 0)
+  })
+
+  it('stops within 100 ms of a cancel and frees the slot', async () => {
+    const ac = new AbortController()
+    let abortedAt = 0
+    let tokens = 0
+    let doneAfterMs = -1
+    let finish = ''
+    for await (const ev of model.generate({ prompt: 'Hello', maxTokens: 1900 }, ac.signal)) {
+      if (ev.type === 'token' && ++tokens === 10) {
+        abortedAt = performance.now()
+        ac.abort()
+      } else if (ev.type === 'done') {
+        doneAfterMs = performance.now() - abortedAt
+        finish = ev.finishReason
+        assert.ok(ev.usage.completionTokens < 1900)
+      }
+    }
+    assert.equal(finish, 'cancelled')
+    assert.ok(doneAfterMs >= 0 && doneAfterMs < 100, `done ${doneAfterMs} ms after abort`)
+    assert.equal(model.busySlots(), 0)
+  })
+
+  it('returns at once, cancelled, for a signal aborted before the start', async () => {
+    const r = await collect(model.generate({ prompt: 'Hello', maxTokens: 10 }, AbortSignal.abort()))
+    assert.equal(r.done.finishReason, 'cancelled')
+    assert.equal(r.done.usage.completionTokens, 0)
+  })
+
+  it('rejects bad requests and prompts that overflow the context with typed errors', async () => {
+    assert.throws(() => model.generate({ maxTokens: 3 }), { name: 'InvalidGenerateRequestError', code: 'BAD_REQUEST' })
+    await assert.rejects(collect(model.generate({ prompt: 'Hello', maxTokens: 2048 })), { name: 'ContextOverflowError', code: 'BAD_REQUEST' })
+  })
+
+  it('refuses a job when every slot is busy', async () => {
+    const single = await engine.load(path, { id: 'cocoon-tiny', slots: 1 })
+    try {
+      const ac = new AbortController()
+      const running = single.generate({ prompt: 'Hello', maxTokens: 1000 }, ac.signal)[Symbol.asyncIterator]()
+      await running.next() // the job now holds the only slot
+      assert.equal(single.busySlots(), 1)
+      await assert.rejects(collect(single.generate({ prompt: 'Hi', maxTokens: 2 })), { name: 'ModelBusyError', code: 'NO_CAPACITY' })
+      ac.abort()
+      while (!(await running.next()).done) { /* drain */ }
+      assert.equal(single.busySlots(), 0)
+    } finally {
+      await single.close()
+    }
+  })
+
+  it('refuses to load a model that does not fit in free memory', async () => {
+    const small = new NodeLlamaCppEngine({ gpu: false, memoryProbe: async () => ({ ramBytes: 64 * 2 ** 20, vramBytes: 0 }) })
+    try {
+      await assert.rejects(small.load(path), { name: 'InsufficientMemoryError', code: 'INSUFFICIENT_MEMORY' })
+    } finally {
+      await small.close()
+    }
+  })
+
+  it('measures its own speed', async () => {
+    const speed = await measureSpeed(model)
+    assert.ok(speed.tokensPerSecond > 0)
+    assert.ok(speed.firstTokenMs > 0)
+  })
+})

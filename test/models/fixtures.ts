@@ -1,0 +1,35 @@
+/** Temp directories and damaged model files for the models/ specs. */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+export async function tempDir (): Promise<{ dir: string, cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'cocoon-models-'))
+  return { dir, cleanup: async () => { await rm(dir, { recursive: true, force: true }) } }
+}
+
+/** Writes three broken "models" next to a good one: plain text, cut short, and a garbled header. */
+export async function writeBadModels (dir: string, goodPath: string): Promise<{ notGguf: string, truncated: string, corrupt: string }> {
+  const good = await readFile(goodPath)
+  const notGguf = join(dir, 'notes.gguf')
+  await writeFile(notGguf, 'this is a text file, not a model\n'.repeat(10))
+  const truncated = join(dir, 'truncated.gguf')
+  await writeFile(truncated, good.subarray(0, Math.floor(good.length * 0.6)))
+  const corrupt = join(dir, 'corrupt.gguf')
+  const garbled = Buffer.from(good)
+  // Keep the magic and version, then overwrite the counts and the first keys with 0xff bytes:
+  // the tensor and metadata counts become absurd and the first key length points past the file.
+  garbled.fill(0xff, 8, 64)
+  await writeFile(corrupt, garbled)
+  return { notGguf, truncated, corrupt }
+}
+
+/** Collects a generation into its text, its token chunks and its final event. */
+export async function collect (events: AsyncIterable<import('../../models/engine.js').GenerateEvent>): Promise<{ text: string, chunks: string[], done: Extract<import('../../models/engine.js').GenerateEvent, { type: 'done' }> }> {
+  const chunks: string[] = []
+  for await (const ev of events) {
+    if (ev.type === 'token') chunks.push(ev.text)
+    else return { text: chunks.join(''), chunks, done: ev }
+  }
+  throw new Error('generation ended without a done event')
+}

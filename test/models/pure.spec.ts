@@ -1,0 +1,101 @@
+import assert from 'node:assert/strict'
+import { StopMatcher } from '../../models/stop-matcher.js'
+import { normalizeRequest } from '../../models/request.js'
+import { findMemoryShortfall } from '../../models/memory.js'
+import { CATALOG, estimateMemoryBytes, findCatalogEntry } from '../../models/catalog/known.js'
+import { idFromFileName } from '../../models/catalog/add.js'
+
+describe('models: pure logic', () => {
+  describe('StopMatcher', () => {
+    it('passes text through when there are no stop sequences', () => {
+      const m = new StopMatcher([])
+      assert.deepEqual(m.push('abc'), { text: 'abc', stopped: false })
+    })
+
+    it('holds back a possible start of a stop sequence and releases it when it is not one', () => {
+      const m = new StopMatcher(['END'])
+      assert.deepEqual(m.push('hello E'), { text: 'hello ', stopped: false })
+      assert.deepEqual(m.push('N'), { text: '', stopped: false })
+      assert.deepEqual(m.push('x'), { text: 'ENx', stopped: false })
+    })
+
+    it('stops before a stop sequence split across chunks and never returns it', () => {
+      const m = new StopMatcher(['END'])
+      assert.deepEqual(m.push('one E'), { text: 'one ', stopped: false })
+      assert.deepEqual(m.push('ND two'), { text: '', stopped: true })
+    })
+
+    it('stops at the earliest of several stop sequences', () => {
+      const m = new StopMatcher(['zz', 'b'])
+      assert.deepEqual(m.push('a b c zz'), { text: 'a ', stopped: true })
+    })
+
+    it('flushes held text at the end', () => {
+      const m = new StopMatcher(['xyz'])
+      assert.equal(m.push('abx').text, 'ab')
+      assert.equal(m.flush(), 'x')
+    })
+  })
+
+  describe('normalizeRequest', () => {
+    it('fills defaults: greedy, topP 1, seed 0, no stops', () => {
+      assert.deepEqual(normalizeRequest({ prompt: 'hi', maxTokens: 3 }), {
+        prompt: 'hi', messages: undefined, maxTokens: 3, temperature: 0, topP: 1, seed: 0, stop: []
+      })
+    })
+
+    const bad: Array<[string, unknown]> = [
+      ['neither prompt nor messages', { maxTokens: 1 }],
+      ['both prompt and messages', { prompt: 'a', messages: [{ role: 'user', content: 'b' }], maxTokens: 1 }],
+      ['empty messages', { messages: [], maxTokens: 1 }],
+      ['unknown role', { messages: [{ role: 'tool', content: 'b' }], maxTokens: 1 }],
+      ['zero maxTokens', { prompt: 'a', maxTokens: 0 }],
+      ['fractional maxTokens', { prompt: 'a', maxTokens: 1.5 }],
+      ['temperature 3', { prompt: 'a', maxTokens: 1, temperature: 3 }],
+      ['topP 0', { prompt: 'a', maxTokens: 1, topP: 0 }],
+      ['negative seed', { prompt: 'a', maxTokens: 1, seed: -1 }],
+      ['empty stop string', { prompt: 'a', maxTokens: 1, stop: [''] }]
+    ]
+    for (const [what, req] of bad) {
+      it(`rejects ${what} with a BAD_REQUEST InvalidGenerateRequestError`, () => {
+        assert.throws(() => normalizeRequest(req as any), { name: 'InvalidGenerateRequestError', code: 'BAD_REQUEST' })
+      })
+    }
+  })
+
+  describe('findMemoryShortfall', () => {
+    it('accepts a model that fits with headroom', () => {
+      assert.equal(findMemoryShortfall({ ramBytes: 100, vramBytes: 0 }, { ramBytes: 200, vramBytes: 0 }, 50), undefined)
+    })
+    it('reports RAM when weights plus headroom exceed free RAM', () => {
+      assert.deepEqual(findMemoryShortfall({ ramBytes: 160, vramBytes: 0 }, { ramBytes: 200, vramBytes: 0 }, 50),
+        { where: 'ram', neededBytes: 160, freeBytes: 200 })
+    })
+    it('reports VRAM first when the GPU part does not fit', () => {
+      assert.deepEqual(findMemoryShortfall({ ramBytes: 1000, vramBytes: 100 }, { ramBytes: 10, vramBytes: 80 }, 0),
+        { where: 'vram', neededBytes: 100, freeBytes: 80 })
+    })
+  })
+
+  describe('catalog', () => {
+    it('has the built-in model and Qwen2.5, DeepSeek-R1-Distill and Llama 3.2 builds with unique ids', () => {
+      const ids = CATALOG.map(e => e.id)
+      assert.equal(new Set(ids).size, ids.length)
+      for (const id of ['cocoon-tiny', 'qwen2.5-0.5b-instruct-q4_k_m', 'qwen2.5-1.5b-instruct-q8_0', 'qwen2.5-7b-instruct-q4_k_m',
+        'deepseek-r1-distill-qwen-1.5b-q4_k_m', 'deepseek-r1-distill-qwen-7b-q8_0', 'llama-3.2-1b-instruct-q4_k_m', 'llama-3.2-3b-instruct-q8_0']) {
+        assert.notEqual(findCatalogEntry(id), undefined, id)
+      }
+    })
+    it('estimates memory as weights plus KV cache growing with slots', () => {
+      const e = findCatalogEntry('qwen2.5-7b-instruct-q4_k_m')!
+      const one = estimateMemoryBytes(e, 1, 4096)
+      const four = estimateMemoryBytes(e, 4, 4096)
+      assert.ok(one > e.sizeBytes)
+      // 28 layers x 4 KV heads x 128 dims x 2 (K,V) x 2 bytes = 57,344 bytes per token
+      assert.equal(four - one, 3 * 4096 * 57344)
+    })
+    it('derives ids from file names', () => {
+      assert.equal(idFromFileName('/x/My Model-Q4_K_M.gguf'), 'my-model-q4_k_m')
+    })
+  })
+})

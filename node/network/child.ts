@@ -1,9 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { packageRoot } from '../package-root.js'
 
 /** The `cocoon` entry point of this installation, run with the same Node binary as the launcher. */
-export const COCOON_BIN = fileURLToPath(new URL('../../../bin/cocoon.cjs', import.meta.url))
+export const COCOON_BIN = join(packageRoot(), 'bin', 'cocoon.cjs')
 
 export interface ChildLine {
   name: string

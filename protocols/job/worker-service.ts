@@ -77,7 +77,7 @@ export class WorkService implements Startable {
     } catch (err) {
       const e = toCocoonError(err)
       if (controller.signal.aborted) {
-        this.log.debug({ reason: e.message }, 'job cancelled')
+        this.log.info({ reason: e.message }, 'job cancelled')
         frames.abort(e)
         return
       }

@@ -16,7 +16,7 @@ export async function clientRole (parts: NodeParts): Promise<RoleModule> {
         logger.info({ url: gateway.url }, 'OpenAI-compatible gateway listening')
       }
       // Finding a proxy can take a moment in a young network; the gateway answers 503 meanwhile.
-      client.ready().then(() => logger.info('proxy found; ready for jobs'), (err) => logger.warn({ err: (err as Error).message }, 'no proxy yet'))
+      client.ready().then(async () => logger.info({ proxies: (await client.findProxies()).map(String) }, 'proxy found; ready for jobs'), (err) => logger.warn({ err: (err as Error).message }, 'no proxy yet'))
     },
     async stop () {
       await gateway?.close()

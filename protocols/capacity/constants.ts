@@ -8,6 +8,9 @@ export const ANNOUNCE_INTERVAL_MS = 2_000
 /** A table entry not refreshed for this long is dropped: three missed announcements. @default 6.5 s */
 export const ENTRY_TTL_MS = 6_500
 
+/** How often expired entries are removed (they are invisible to selection from the moment they expire). @default 500 ms */
+export const PRUNE_INTERVAL_MS = 500
+
 /** Announcements larger than this are rejected before decoding. @default 4 KiB */
 export const MAX_ANNOUNCEMENT_BYTES = 4096
 

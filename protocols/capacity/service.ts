@@ -5,7 +5,7 @@ import { pino } from 'pino'
 import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
-import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS } from './constants.js'
+import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS } from './constants.js'
 import type { CapacityAnnouncement } from './messages.js'
 import { CapacityTable } from './table.js'
 
@@ -72,7 +72,9 @@ export class CapacityService implements Startable {
     pubsub.topicValidators.set(CAPACITY_TOPIC, this.validate)
     pubsub.addEventListener('message', this.onMessage)
     pubsub.subscribe(CAPACITY_TOPIC)
-    this.pruneTimer = setInterval(() => this.table.prune(), 1000)
+    this.pruneTimer = setInterval(() => {
+      for (const gone of this.table.prune()) this.log.info({ worker: gone }, 'worker left capacity table (no announcement within the TTL)')
+    }, PRUNE_INTERVAL_MS)
     if (this.init.snapshot != null) this.startAnnouncing(this.init.snapshot)
   }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { rankWorkers, selectWorker, WorkerStats, type CapacityEntry } from '../../protocols/capacity/index.js'
-import { announcement } from './announcement.spec.js'
+import { announcement } from './fixtures.js'
 
 function entry (peerId: string, over: Parameters<typeof announcement>[1] = {}): CapacityEntry {
   return { peerId, announcement: announcement(new Uint8Array([1]), over), receivedAt: 0 }

@@ -8,6 +8,7 @@ import { defaultListen, type NodeConfig, type Role } from './config.js'
 import { loadOrCreateIdentity } from './identity.js'
 import { buildLibp2p, type CocoonLibp2p } from './libp2p.js'
 import { silentLogger } from './logging.js'
+import { MetricsServer } from './metrics.js'
 import { writeStatus, type NodeStatus } from './status.js'
 import { NodeStore } from './store.js'
 
@@ -28,6 +29,7 @@ export interface NodeParts {
   libp2p: CocoonLibp2p
   capacity: CapacityService
   provider: KeyProvider
+  metrics?: MetricsServer
 }
 
 /** Builds the role module given the node's shared parts; set by node/roles. */
@@ -69,13 +71,16 @@ export class CocoonNode {
     const store = await NodeStore.open(config.data)
     try {
       const { privateKey, created } = await loadOrCreateIdentity(store)
+      let node: CocoonNode | undefined
+      const metrics = config.metrics != null ? new MetricsServer(() => node!.status()) : undefined
       const savedPeers = (await store.loadPeers()).flatMap(p => p.addrs.map(a => `${a}/p2p/${p.id}`))
       const libp2p = await buildLibp2p({
         role: config.role,
         privateKey,
         listen: config.listen ?? defaultListen(config.role),
         announce: config.announce,
-        bootstrap: [...new Set([...config.bootstrap, ...savedPeers])]
+        bootstrap: [...new Set([...config.bootstrap, ...savedPeers])],
+        metricsRegistry: metrics?.registry
       })
       logger.info({ peerId: libp2p.peerId.toString(), role: config.role, newIdentity: created }, 'node identity')
       const capacity = new CapacityService({ peerId: libp2p.peerId, pubsub: libp2p.services.pubsub }, {
@@ -86,7 +91,8 @@ export class CocoonNode {
         events: libp2p,
         connectedPeers: () => libp2p.getConnections().length
       }, { logger: logger.child({ component: 'discovery' }) })
-      return new CocoonNode({ config, privateKey, logger, store, libp2p, capacity, provider }, options)
+      node = new CocoonNode({ config, privateKey, logger, store, libp2p, capacity, provider, metrics }, options)
+      return node
     } catch (err) {
       await store.close()
       throw err
@@ -105,6 +111,7 @@ export class CocoonNode {
     this.module = await this.roleFactory?.(this.parts)
     await this.module?.start()
     if (config.role !== 'client') await provider.start()
+    if (config.metrics != null) await this.parts.metrics?.listen(config.metrics, logger)
     logger.info({ addresses: libp2p.getMultiaddrs().map(String) }, 'node started')
     await this.writeStatus(true)
     this.statusTimer = setInterval(() => { void this.writeStatus(true).catch(() => {}) }, this.statusIntervalMs)
@@ -120,6 +127,7 @@ export class CocoonNode {
     const { libp2p, capacity, provider, store, logger } = this.parts
     clearInterval(this.statusTimer)
     const steps: Array<[string, () => Promise<unknown>]> = [
+      ['metrics', async () => this.parts.metrics?.close()],
       ['role', async () => this.module?.stop()],
       ['discovery', async () => provider.stop()],
       ['capacity', async () => capacity.stop()],

@@ -7,7 +7,9 @@ import { noise } from '@libp2p/noise'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Registry } from 'prom-client'
 import { DHT_PROTOCOL } from '../protocols/discovery/index.js'
 import { CAPACITY_TOPIC, capacityTopicScoreParams } from '../protocols/capacity/index.js'
 import type { Role } from './config.js'
@@ -32,6 +34,8 @@ export interface Libp2pOptions {
   /** Loopback swarms dial fast and often; raise the per-host inbound rate. @default 100 */
   inboundConnectionThreshold?: number
   maxConnections?: number
+  /** Collect libp2p's metrics into this Prometheus registry (served by `--metrics`). */
+  metricsRegistry?: Registry
 }
 
 /**
@@ -48,6 +52,7 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
       announce: opts.announce ?? []
     },
     transports: [tcp()],
+    metrics: opts.metricsRegistry != null ? prometheusMetrics({ registry: opts.metricsRegistry }) : undefined,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: opts.bootstrap.length > 0 ? [bootstrap({ list: opts.bootstrap, timeout: 0 })] : [],

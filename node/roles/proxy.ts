@@ -21,7 +21,7 @@ export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
 
   const admit = async (from: PeerId, a: CapacityAnnouncement): Promise<Admission> => {
     try {
-      const cert = await certificateFor(from, AbortSignal.timeout(5000))
+      const cert = await certificateFor(from, AbortSignal.timeout(5000), a.certHash)
       if (!equals(cert.hash, a.certHash)) return 'ignore' // announced before or after a renewal; the next one will match
       refused.delete(from.toString())
       return 'accept'

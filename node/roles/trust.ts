@@ -1,5 +1,6 @@
 import { RegistryView } from '../../contracts/index.js'
-import { AttestationCache, fetchCertificate, encodeCollateral, decodeCollateral } from '../../protocols/attestation/index.js'
+import { equals } from 'uint8arrays/equals'
+import { AttestationCache, certificateHash, fetchCertificate, encodeCollateral, decodeCollateral, type AttestationBundle } from '../../protocols/attestation/index.js'
 import type { OfferVerifier } from '../../protocols/job/index.js'
 import type { Logger } from 'pino'
 import { ConfigError, type NodeConfig } from '../config.js'
@@ -29,13 +30,52 @@ export function offerVerifier (cache: AttestationCache): OfferVerifier {
 }
 
 /**
- * The proxy's view of a worker's certificate: fetched over /cocoon/attest/1.0.0 and verified against the
- * registry (cached by certificate hash), so it never offers a worker a client would refuse.
+ * How long the proxy reuses a worker's certificate bundle fetched over /cocoon/attest/1.0.0. Without reuse every
+ * job offer fetched it again, and a worker serves only a few attest streams at once (ATTEST_MAX_INBOUND_STREAMS),
+ * so a burst of jobs to one worker failed with "worker not offered". Every use is still verified (cheap once
+ * cached), and an announcement naming another certificate hash fetches at once.
+ * @default 30 s
  */
-export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache): (worker: PeerId, signal: AbortSignal) => Promise<{ certificate: Uint8Array, collateral: Uint8Array, hash: Uint8Array }> {
-  return async (worker, signal) => {
-    const bundle = await fetchCertificate(libp2p, worker, { signal })
+export const CERTIFICATE_REUSE_MS = 30_000
+
+export type CertificateSource = (worker: PeerId, signal: AbortSignal, expectedHash?: Uint8Array) => Promise<{ certificate: Uint8Array, collateral: Uint8Array, hash: Uint8Array }>
+
+/**
+ * The proxy's view of a worker's certificate: fetched over /cocoon/attest/1.0.0 and verified against the
+ * registry (cached by certificate hash), so it never offers a worker a client would refuse. Fetches are shared
+ * between concurrent callers and reused for `reuseMs` unless the caller expects a different certificate hash.
+ */
+export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache, opts: { reuseMs?: number, now?: () => number } = {}): CertificateSource {
+  const reuseMs = opts.reuseMs ?? CERTIFICATE_REUSE_MS
+  const now = opts.now ?? Date.now
+  const fetched = new Map<string, { at: number, hash?: Uint8Array, bundle: Promise<AttestationBundle> }>()
+  const fetchShared = (key: string, worker: PeerId): Promise<AttestationBundle> => {
+    // one fetch for everyone asking meanwhile; it has its own deadline, and each caller keeps its own signal
+    const entry: { at: number, hash?: Uint8Array, bundle: Promise<AttestationBundle> } = { at: now(), bundle: fetchCertificate(libp2p, worker) }
+    fetched.set(key, entry)
+    entry.bundle.then(b => { entry.hash = certificateHash(b.certificate) }, () => { if (fetched.get(key) === entry) fetched.delete(key) })
+    return entry.bundle
+  }
+  return async (worker, signal, expectedHash) => {
+    const key = worker.toString()
+    const entry = fetched.get(key)
+    const reusable = entry != null && now() - entry.at <= reuseMs &&
+      (expectedHash == null || entry.hash == null || equals(entry.hash, expectedHash))
+    const bundle = await raceSignal(reusable ? entry.bundle : fetchShared(key, worker), signal)
     const verified = await cache.verify(bundle.certificate, bundle.collateral, { expectedPeerId: worker })
     return { certificate: bundle.certificate, collateral: encodeCollateral(bundle.collateral), hash: verified.hash }
+  }
+}
+
+async function raceSignal<T> (promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  try {
+    return await Promise.race([promise, new Promise<never>((_resolve, reject) => {
+      onAbort = () => { reject(signal.reason) }
+      signal.addEventListener('abort', onAbort, { once: true })
+    })])
+  } finally {
+    if (onAbort != null) signal.removeEventListener('abort', onAbort)
   }
 }

@@ -1,5 +1,3 @@
-import { peerIdFromString } from '@libp2p/peer-id'
-import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from 'pino'
 import { CapacityService } from '../protocols/capacity/index.js'
 import { KeyProvider, proxyKey } from '../protocols/discovery/index.js'
@@ -212,5 +210,3 @@ async function withTimeout<T> (p: Promise<T>, ms: number, what: string): Promise
     clearTimeout(timer)
   }
 }
-
-export { peerIdFromString, multiaddr }

@@ -3,20 +3,19 @@ import { join } from 'node:path'
 import { Level } from 'level'
 
 /**
- * The node's one LevelDB under its data directory, split into sublevels by concern. LevelDB's lock file also
+ * The node's one LevelDB under its data directory, split into sublevels by concern (keys, peer cache; the
+ * editable configuration lives beside it in config.json). LevelDB's lock file also
  * guarantees that two processes never run on the same data directory.
  */
 export class NodeStore {
   readonly db: Level<string, Uint8Array>
   readonly keys
   readonly peers
-  readonly config
 
   private constructor (db: Level<string, Uint8Array>) {
     this.db = db
     this.keys = db.sublevel<string, Uint8Array>('keys', { valueEncoding: 'view' })
     this.peers = db.sublevel<string, string>('peers', { valueEncoding: 'utf8' })
-    this.config = db.sublevel<string, string>('config', { valueEncoding: 'utf8' })
   }
 
   static async open (dataDir: string): Promise<NodeStore> {

@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { DEVNET_HOST, DEVNET_PORT } from '../../contracts/constants.js'
-import { startDevnet } from '../../contracts/devnet/devnet.js'
 import { createLogger } from '../logging.js'
 import { defaultDataDir } from '../paths.js'
 
@@ -37,6 +36,7 @@ Point nodes at it with: --ton http://127.0.0.1:8081/jsonRPC --registry <address>
       const logger = createLogger({ name: 'devnet' })
       let devnet
       try {
+        const { startDevnet } = await import('../../contracts/devnet/devnet.js')
         devnet = await startDevnet({ host: flags.host, port, dataDir, logger })
       } catch (err) {
         process.stderr.write(`cocoon devnet: ${(err as Error).message}\n`)

@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { createLogger } from '../logging.js'
 import { formatLogLine } from '../network/log-format.js'
-import { samplePrompt, startNetwork } from '../network/launcher.js'
 
 export function registerNetworkCommand (program: Command): void {
   program.command('network')
@@ -17,6 +16,7 @@ export function registerNetworkCommand (program: Command): void {
     .action(async (opts: { workers: string, http: string, dir: string, devnetPort: string, proxyPort: string, model: string, sample: boolean }) => {
       const workers = Number(opts.workers)
       if (!Number.isInteger(workers) || workers < 1 || workers > 32) throw new Error('--workers must be an integer from 1 to 32')
+      const { samplePrompt, startNetwork } = await import('../network/launcher.js')
       const logger = createLogger({ name: 'network' })
       const color = process.stderr.isTTY === true
       const network = await startNetwork({

@@ -1,8 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
-import { CocoonNode } from '../create-node.js'
 import { createLogger } from '../logging.js'
-import { roleFactory } from '../roles/index.js'
 import { addNodeOptions } from './options.js'
 
 export function registerStartCommand (program: Command): void {
@@ -15,6 +13,9 @@ Examples:
   cocoon start --role client --data ./c  --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/<proxyPeerId> --http 127.0.0.1:8080`)
     .action(async (opts: Record<string, unknown>) => {
       const config = await loadConfig(opts)
+      // Loaded here, not at the top: `cocoon --help` and light commands should not pay for libp2p, TON and llama.
+      const { CocoonNode } = await import('../create-node.js')
+      const { roleFactory } = await import('../roles/index.js')
       const logger = createLogger({ name: config.role })
       const node = await CocoonNode.init(config, { logger, roleFactory: roleFactory(config.role, logger) })
       let stopping = false

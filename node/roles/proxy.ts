@@ -1,4 +1,5 @@
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { equals } from 'uint8arrays/equals'
 import { attestationReasonOf } from '../../protocols/attestation/index.js'
 import type { Admission, CapacityAnnouncement } from '../../protocols/capacity/index.js'
@@ -49,6 +50,11 @@ export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
   return {
     async start () {
       capacity.setAdmission(admit)
+      // Hear every worker first hand: a worker known only through another proxy would vanish with it.
+      capacity.events.onAnnouncement = (worker) => {
+        const id = peerIdFromString(worker)
+        if (libp2p.getConnections(id).length === 0) libp2p.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
+      }
       await service.start()
     },
     async stop () {

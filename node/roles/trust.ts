@@ -16,7 +16,11 @@ export function requireChain (config: NodeConfig): { endpoint: string, apiKey?: 
 }
 
 export function attestationCache (config: NodeConfig, logger: Logger): AttestationCache {
-  const chain = requireChain(config)
+  return attestationCacheFor(requireChain(config), logger)
+}
+
+/** Certificate verification against the registry at `chain`, cached by certificate hash. */
+export function attestationCacheFor (chain: { endpoint: string, apiKey?: string, registry: string }, logger: Logger): AttestationCache {
   const registry = new RegistryView({ endpoint: chain.endpoint, apiKey: chain.apiKey, registry: chain.registry })
   return new AttestationCache({ registry, logger: logger.child({ component: 'attestation' }) })
 }

@@ -8,6 +8,7 @@ import { wireBytes } from '../../protocols/common/bytes.js'
 import { modelKey } from '../../protocols/discovery/index.js'
 import { WorkService } from '../../protocols/job/index.js'
 import { generateSealKeyPair, sealPublicKeyOf } from '../../protocols/seal/index.js'
+import { createModelProgress } from '../cli/models.js'
 import { ConfigError } from '../config.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
 import { requireChain } from './trust.js'
@@ -30,12 +31,17 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
   }
   const tee: TeeProvider = new DevTeeProvider(await loadOrCreateTestAuthority(config.devTee))
   const engine = new NodeLlamaCppEngine({ logger: logger.child({ component: 'engine' }) })
+  // Bars on a terminal while models are hashed and loaded; the log records each phase's end otherwise.
+  const progress = createModelProgress()
   const host = new ModelHost({
     engine,
     dataDir: config.data,
     slots: config.slots,
     logger: logger.child({ component: 'models' }),
-    onProgress: (ref, p) => { if (p.done === p.total) logger.debug({ model: ref, phase: p.phase }, 'model phase done') }
+    onProgress: (ref, p) => {
+      progress.onProgress(ref, p)
+      if (p.done === p.total) logger.debug({ model: ref, phase: p.phase }, 'model phase done')
+    }
   })
   const sealPrivateKey = await loadOrCreateSealKey(parts)
   const workerChain = new WorkerChain({ ...chain, dataDir: config.data, privateKey: parts.privateKey, logger: logger.child({ component: 'chain' }) })
@@ -92,7 +98,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
   return {
     async start () {
       device = await engine.device()
-      const { loaded, failed } = await host.start(config.model.length > 0 ? config.model : [BUILTIN_MODEL_ID])
+      const { loaded, failed } = await host.start(config.model.length > 0 ? config.model : [BUILTIN_MODEL_ID]).finally(() => progress.stop())
       for (const f of failed) logger.error({ model: f.ref, code: f.error.code, err: f.error.message }, 'model not served')
       if (loaded.length === 0) throw new Error('no model could be loaded; this worker has nothing to serve')
       await attest.start()

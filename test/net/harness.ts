@@ -39,6 +39,12 @@ export class LogBook {
     return out
   }
 
+  /** The last lines of every process, for a failure report. */
+  tail (lines = 15): string {
+    const names = [...new Set(this.lines.map(l => l.name))]
+    return names.map(n => `--- ${n} ---\n` + this.lines.filter(l => l.name === n).slice(-lines).map(l => l.line).join('\n')).join('\n')
+  }
+
   async waitFor (name: string, msg: string | RegExp, timeoutMs: number, where: (r: Record<string, unknown>) => boolean = () => true): Promise<Record<string, unknown>> {
     const deadline = Date.now() + timeoutMs
     while (true) {
@@ -65,15 +71,23 @@ export async function startTestNetwork (opts: { workers?: number } = {}): Promis
   const dir = await mkdtemp(join(tmpdir(), 'cocoon-test-'))
   const logs = new LogBook()
   const extra: NodeProcess[] = []
-  const network = await startNetwork({
-    dir,
-    workers: opts.workers ?? 2,
-    http: `127.0.0.1:${await freePort()}`,
-    devnetPort: await freePort(),
-    proxyPort: await freePort(),
-    onLine: logs.onLine,
-    logger: pino({ level: 'silent' })
-  })
+  let network: LocalNetwork
+  try {
+    network = await startNetwork({
+      dir,
+      workers: opts.workers ?? 2,
+      http: `127.0.0.1:${await freePort()}`,
+      devnetPort: await freePort(),
+      proxyPort: await freePort(),
+      onLine: logs.onLine,
+      logger: pino({ level: 'silent' })
+    })
+  } catch (err) {
+    // The processes are gone by now; their last words are the only way to see why in CI.
+    process.stderr.write(`test network failed to start: ${(err as Error).message}\n${logs.tail()}\n`)
+    await rm(dir, { recursive: true, force: true })
+    throw err
+  }
   const chainFlags = ['--ton', network.endpoint, '--registry', network.registry]
   return {
     ...network,

@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import OpenAI from 'openai'
 import { readStatus } from '../../node/status.js'
 import { join } from 'node:path'
-import { startTestNetwork, type TestNetwork } from './harness.js'
+import { createClient } from '../../node/index.js'
+import { NodeProcess } from '../../node/network/child.js'
+import { streamChat } from '../../node/http/index.js'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { freePort, LogBook, startTestNetwork, type TestNetwork } from './harness.js'
 
 describe('a whole local network (cocoon network)', function () {
   this.timeout(240_000)
@@ -75,5 +80,57 @@ describe('a whole local network (cocoon network)', function () {
     // The worker that ran it logs the cancellation; a finished 1500-token job would have logged nothing like it.
     const rec = await Promise.any(['worker-1', 'worker-2'].map(async w => net.logs.waitFor(w, 'job cancelled', 5000)))
     assert.ok(rec != null)
+  })
+
+  it('the embeddable light client (createClient) streams an answer with usage, cost and events', async () => {
+    const client = await createClient({ bootstrap: [net.proxyAddress], ton: net.endpoint, registry: net.registry })
+    try {
+      const offers: string[] = []
+      client.addEventListener('job:offer', e => offers.push(e.detail.worker))
+      const models = await client.models()
+      assert.ok(models.some(m => m.id === 'cocoon-tiny' && m.workers === 2))
+      const answer = client.chat({ model: 'cocoon-tiny', messages: [{ role: 'user', content: 'Hello library' }], maxTokens: 10 })
+      let text = ''
+      for await (const t of answer) text += t
+      const result = await answer.result
+      assert.ok(text.length > 0)
+      assert.equal(result.usage.completionTokens, 10)
+      assert.equal(result.finishReason, 'length')
+      assert.equal(result.costNano, 10n * 1000n)
+      assert.equal(offers.length, 1)
+      const controller = new AbortController()
+      const aborted = client.chat({ model: 'cocoon-tiny', messages: [{ role: 'user', content: 'x' }], maxTokens: 1000, signal: controller.signal })
+      await assert.rejects((async () => { for await (const _ of aborted) controller.abort() })(), (e: { code?: string }) => e.code === 'CANCELLED')
+    } finally {
+      await client.stop()
+    }
+  })
+})
+
+describe('cocoon network, as npm start runs it', function () {
+  this.timeout(240_000)
+
+  it('comes up from nothing, answers a prompt, and stops cleanly on SIGINT', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cocoon-npm-start-'))
+    const http = `127.0.0.1:${await freePort()}`
+    const logs = new LogBook()
+    const launcher = new NodeProcess('network', ['network', '--dir', dir, '--http', http, '--devnet-port', String(await freePort()), '--proxy-port', String(await freePort())], logs.onLine)
+    try {
+      const started = await launcher.waitFor('started', 180_000)
+      assert.equal(started.gateway, `http://${http}`)
+      const stdout = logs.lines.filter(l => l.stream === 'stdout').map(l => l.line).join('\n')
+      assert.match(stdout, /Sample prompt .* ->\s+\S+/)
+      assert.match(stdout, /curl -N http:\/\/127\.0\.0\.1:\d+\/v1\/chat\/completions/)
+      let text = ''
+      for await (const t of streamChat({ url: `http://${http}`, model: 'cocoon-tiny', messages: [{ role: 'user', content: 'hi' }], maxTokens: 6 })) text += t
+      assert.ok(text.length > 0)
+      launcher.child.kill('SIGINT')
+      assert.equal(await launcher.exited, 0)
+      // Every node wrote its final status as stopped.
+      for (const name of ['proxy', 'worker-1', 'worker-2', 'client']) assert.equal((await readStatus(join(dir, name)))?.running, false, name)
+    } finally {
+      await launcher.stop()
+      await rm(dir, { recursive: true, force: true })
+    }
   })
 })

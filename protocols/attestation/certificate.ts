@@ -6,7 +6,7 @@ import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import type { Ed25519PeerId } from '@libp2p/interface'
 import { ATTESTATION_SIGNING_DOMAIN, MAX_MODEL_HASHES, MAX_TEXT_FIELD_LENGTH, TEE_TDX } from './constants.js'
 import { attestationError } from './errors.js'
-import { Certificate, CertificateBody } from './messages.js'
+import { Certificate, CertificateBody } from './gen/messages.js'
 
 export { Certificate, CertificateBody }
 

@@ -5,7 +5,7 @@ import { CocoonError, toCocoonError } from '../common/errors.js'
 import { decodeCollateral, encodeCollateral, type Collateral } from './collateral.js'
 import { ATTEST_MAX_MESSAGE_BYTES, ATTEST_MAX_REQUEST_BYTES, ATTEST_PROTOCOL, ATTEST_TIMEOUT_MS } from './constants.js'
 import { attestationError } from './errors.js'
-import { AttestRequest, AttestResponse } from './messages.js'
+import { AttestRequest, AttestResponse } from './gen/messages.js'
 
 /** What a worker serves on /cocoon/attest/1.0.0. */
 export interface AttestationBundle {

@@ -1,6 +1,6 @@
 import { equals as bytesEqual } from 'uint8arrays/equals'
 import { toString as bytesToString } from 'uint8arrays/to-string'
-import { CapacityAnnouncement } from './messages.js'
+import { CapacityAnnouncement } from './gen/messages.js'
 import {
   MAX_AGE_MS, MAX_ANNOUNCEMENT_BYTES, MAX_FUTURE_MS, MAX_MODELS, MAX_SLOTS, MAX_STRING_LENGTH
 } from './constants.js'

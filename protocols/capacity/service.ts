@@ -6,7 +6,7 @@ import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
 import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS } from './constants.js'
-import type { CapacityAnnouncement } from './messages.js'
+import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
 
 export type Admission = 'accept' | 'ignore' | 'reject'

@@ -1,6 +1,6 @@
 import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
-import type { CapacityAnnouncement } from './messages.js'
+import type { CapacityAnnouncement } from './gen/messages.js'
 import { ENTRY_TTL_MS } from './constants.js'
 import { modelHashHex } from './announcement.js'
 

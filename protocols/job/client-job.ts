@@ -7,7 +7,7 @@ import { FrameStream } from '../common/frames.js'
 import { sealJob, type ClientSession } from '../seal/index.js'
 import { codecs } from './codecs.js'
 import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
-import { ChunkPayload, JobPayload, type ModelSummary, type RouteOffer, type Usage } from './messages.js'
+import { ChunkPayload, JobPayload, type ModelSummary, type RouteOffer, type Usage } from './gen/messages.js'
 
 /** What the client checks before it seals anything to a worker: certificate valid, anchored, for that peer. */
 export type OfferVerifier = (offer: { worker: PeerId, certificate: Uint8Array, collateral: Uint8Array }, signal: AbortSignal) => Promise<{ sealKey: Uint8Array }>

@@ -1,6 +1,6 @@
 import { concat } from 'uint8arrays/concat'
 import type { Codec } from '../common/frames.js'
-import { ClientFrame, ProxyFrame, WorkFrame, WorkRequest, Usage } from './messages.js'
+import { ClientFrame, ProxyFrame, WorkFrame, WorkRequest, Usage } from './gen/messages.js'
 
 /** The protons codecs of the job protocols, in the shape FrameStream takes. */
 export const codecs = {

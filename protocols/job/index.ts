@@ -1,5 +1,5 @@
 export * from './constants.js'
-export * from './messages.js'
+export * from './gen/messages.js'
 export * from './codecs.js'
 export * from './limits.js'
 export * from './models-summary.js'

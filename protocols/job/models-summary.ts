@@ -1,5 +1,5 @@
 import { type CapacityEntry } from '../capacity/index.js'
-import type { ModelSummary } from './messages.js'
+import type { ModelSummary } from './gen/messages.js'
 
 /** Folds the live capacity table into one line per model, for clients asking what the network serves. Pure. */
 export function summariseModels (entries: CapacityEntry[]): ModelSummary[] {

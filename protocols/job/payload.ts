@@ -1,7 +1,7 @@
 import type { ChatMessage, GenerateRequest } from '../../models/engine.js'
 import { CocoonError } from '../common/errors.js'
 import { MAX_PROMPT_BYTES } from './constants.js'
-import type { JobPayload } from './messages.js'
+import type { JobPayload } from './gen/messages.js'
 
 const ROLES = new Set(['system', 'user', 'assistant'])
 

@@ -15,7 +15,7 @@ import {
 } from './constants.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
-import type { ClientFrame, RouteRequest, SealedJob } from './messages.js'
+import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
 
 export interface ProxyServiceComponents {

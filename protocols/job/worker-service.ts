@@ -9,7 +9,7 @@ import { FrameStream } from '../common/frames.js'
 import { openJob, type WorkerSession } from '../seal/index.js'
 import { codecs, finalSigningBytes } from './codecs.js'
 import { MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
-import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './messages.js'
+import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './gen/messages.js'
 import { toGenerateRequest } from './payload.js'
 
 export interface WorkServiceComponents {

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert'
 import { lpStream, streamPair } from '@libp2p/utils'
 import { serveAttestRequest, type AttestationBundle } from '../../protocols/attestation/index.js'
-import { AttestRequest, AttestResponse } from '../../protocols/attestation/messages.js'
+import { AttestRequest, AttestResponse } from '../../protocols/attestation/gen/messages.js'
 import { makeAuthority, ManualClock } from './fixtures.js'
 
 describe('attestation: attest handler on in-memory streams', function () {

@@ -10,7 +10,7 @@ import type { PrivateKey, Stream } from '@libp2p/interface'
 import {
   ATTEST_PROTOCOL, AttestationCache, attestationService, fetchCertificate, type AttestationService, type TestAuthority
 } from '../../protocols/attestation/index.js'
-import { AttestResponse } from '../../protocols/attestation/messages.js'
+import { AttestResponse } from '../../protocols/attestation/gen/messages.js'
 import { devRegistry, makeAuthority, makeWorker, ManualClock, thrown, type TestWorker } from './fixtures.js'
 
 type Services = { identify: ReturnType<ReturnType<typeof identify>>, attest: AttestationService }

@@ -1,9 +1,8 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { x25519 } from '@noble/curves/ed25519.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput } from './errors.js'
-import { agree, checkKey, deriveSessionKeys } from './keys.js'
+import { agree, checkKey, deriveSessionKeys, generateSealKeyPair, sealPublicKeyOf } from './keys.js'
 import type { SealedChunk } from './channel.js'
 
 /** What the client sends (through the proxy) to the worker: `SealedJob{jobId, ephemeralKey, ciphertext}` minus the jobId. */
@@ -63,7 +62,7 @@ export class ClientSession {
 
 /** Seals a job to a worker's seal key with a fresh ephemeral key. */
 export function sealJob (input: SealJobInput): { sealed: SealedJob, session: ClientSession } {
-  return sealJobWithEphemeral(input, x25519.utils.randomSecretKey())
+  return sealJobWithEphemeral(input, generateSealKeyPair().privateKey)
 }
 
 /**
@@ -80,7 +79,7 @@ export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: 
   // copies: the session must not change if the caller reuses its buffers
   const jobId = copyBytes(input.jobId)
   const workerSealKey = copyBytes(input.workerSealKey)
-  const ephemeralKey = x25519.getPublicKey(ephemeralPrivateKey)
+  const ephemeralKey = sealPublicKeyOf(ephemeralPrivateKey)
   const sharedSecret = agree(ephemeralPrivateKey, workerSealKey)
   const keys = deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
   const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)

@@ -1,4 +1,4 @@
-import { x25519 } from '@noble/curves/ed25519.js'
+import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { hkdf } from '@noble/hashes/hkdf.js'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { AEAD_KEY_BYTES, SEAL_INFO_LABEL, SEAL_KEY_BYTES } from './constants.js'
@@ -27,14 +27,32 @@ export interface SessionKeys {
 
 const LABEL_BYTES = new TextEncoder().encode(SEAL_INFO_LABEL)
 
+// X25519 runs in Node's native crypto (OpenSSL): ~0.06 ms per operation where pure JS took ~2.8 ms, and a job
+// needs three of them before its first token. Raw 32-byte keys travel in fixed DER wrappers (RFC 8410).
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+const SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+
+function privateKeyObject (raw: Uint8Array): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' })
+}
+
+function publicKeyObject (raw: Uint8Array): KeyObject {
+  return createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+}
+
+function rawPublic (key: KeyObject): Uint8Array {
+  return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.byteLength))
+}
+
 export function generateSealKeyPair (): SealKeyPair {
-  const privateKey = x25519.utils.randomSecretKey()
-  return { publicKey: x25519.getPublicKey(privateKey), privateKey }
+  const { privateKey, publicKey } = generateKeyPairSync('x25519')
+  const der = privateKey.export({ format: 'der', type: 'pkcs8' })
+  return { publicKey: rawPublic(publicKey), privateKey: new Uint8Array(der.subarray(PKCS8_PREFIX.byteLength)) }
 }
 
 export function sealPublicKeyOf (privateKey: Uint8Array): Uint8Array {
   checkKey(privateKey, 'seal private key')
-  return x25519.getPublicKey(privateKey)
+  return rawPublic(createPublicKey(privateKeyObject(privateKey)))
 }
 
 export function checkKey (key: unknown, what: string): asserts key is Uint8Array {
@@ -44,12 +62,14 @@ export function checkKey (key: unknown, what: string): asserts key is Uint8Array
 }
 
 /**
- * X25519 agreement. noble rejects low-order public keys (they force an all-zero shared secret,
- * which would let anyone who picks such a key predict the session keys): that is `BAD_KEY`.
+ * X25519 agreement. Low-order public keys force an all-zero shared secret, which would let anyone who picks
+ * such a key predict the session keys: OpenSSL refuses to derive one, and we check again; that is `BAD_KEY`.
  */
 export function agree (privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
   try {
-    return x25519.getSharedSecret(privateKey, publicKey)
+    const shared = new Uint8Array(diffieHellman({ privateKey: privateKeyObject(privateKey), publicKey: publicKeyObject(publicKey) }))
+    if (shared.every(b => b === 0)) throw new Error('all-zero shared secret')
+    return shared
   } catch (err) {
     throw integrityError('BAD_KEY', 'X25519 key agreement failed: unusable public key', {}, err)
   }

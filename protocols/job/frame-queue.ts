@@ -13,13 +13,17 @@ export class FrameQueue<T> {
   private failure?: CocoonError
   private closed = false
 
-  constructor (frames: FrameStream, codec: Codec<T>, onFrame?: (frame: T) => boolean) {
+  /** `isCancel`: frames that end the conversation at once (the client's Cancel), whatever the caller is doing. */
+  constructor (frames: FrameStream, codec: Codec<T>, isCancel?: (frame: T) => boolean) {
     void (async () => {
       try {
         while (true) {
           const frame = await frames.readOrEnd(codec, { timeoutMs: 2 ** 31 - 1 })
           if (frame === undefined) break
-          if (onFrame?.(frame) === true) continue
+          if (isCancel?.(frame) === true) {
+            this.failure = new CocoonError('CANCELLED', 'cancelled by the client')
+            break
+          }
           this.items.push(frame)
           this.wake()
         }

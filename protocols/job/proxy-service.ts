@@ -113,7 +113,7 @@ export class ProxyService implements Startable {
   private async route (client: FrameStream, route: RouteRequest): Promise<void> {
     const jobId = randomBytes(JOB_ID_BYTES)
     const exclude = new Set<string>()
-    const queue = new FrameQueue<ClientFrame>(client, codecs.client)
+    const queue = new FrameQueue<ClientFrame>(client, codecs.client, f => f.cancel != null)
     let lastError: CocoonError | undefined
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')

@@ -7,9 +7,6 @@ import { ProxyService } from '../../protocols/job/index.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
 import { attestationCache, certificateSource } from './trust.js'
 
-/** Refusals that may be only a matter of time (the entry is not on chain yet, or the chain was unreachable). */
-const NOT_YET = new Set(['NOT_REGISTERED', 'CERT_NOT_ANCHORED', 'NO_CERTIFICATE'])
-
 /**
  * The proxy role: admits only attested, anchored workers into its capacity table, and routes sealed jobs to
  * them. Everything it relays is ciphertext; it keeps only sizes, timings and outcomes.
@@ -32,8 +29,11 @@ export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
         logger.warn({ worker: from.toString(), reason, err: (err as Error).message }, 'worker refused: attestation failed')
         refused.set(from.toString(), reason)
       }
-      // A certificate that is wrong in itself costs the sender gossip score; one not yet anchored does not.
-      return NOT_YET.has(reason) || attestationReasonOf(err) == null ? 'ignore' : 'reject'
+      // Always 'ignore', never 'reject': only proxies run this check, so workers relay such announcements as valid,
+      // and gossipsub's invalid-delivery penalty (P4) for a rejected message also falls on every peer that relayed
+      // it. One refused worker would get the honest workers relaying its gossip graylisted here, and dropped from
+      // the table. The refusal is cached (AttestationCache), so a repeat costs a certificate fetch and a lookup.
+      return 'ignore'
     }
   }
 

@@ -30,7 +30,7 @@ export interface Candidate {
  * observations and a random source (seeded in the simulator).
  *
  * score = free * success * speed * price * latency / (1 + queue * queuePenalty), where
- *   free    = (freeSlots - inFlight) / slots          (0 -> not a candidate)
+ *   free    = min(announced freeSlots, slots - inFlight) / slots   (0 -> not a candidate)
  *   success = observed success rate (EWMA, prior 0.9)
  *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight
  *   price   = (cheapest / price) ^ priceWeight
@@ -68,7 +68,7 @@ export function rankWorkers (
     if (model == null) continue
     if (req.maxPriceNanoPerToken > 0n && model.priceNanoPerToken > req.maxPriceNanoPerToken) continue
     const obs = observe(entry.peerId)
-    if (entry.announcement.freeSlots - obs.inFlight <= 0) continue
+    if (freeSlots(entry, obs) <= 0) continue
     offers.push({ entry, price: model.priceNanoPerToken, obs })
   }
   if (offers.length === 0) return []
@@ -78,7 +78,7 @@ export function rankWorkers (
   const bestLatency = latencies.length > 0 ? Math.min(...latencies) : undefined
   return offers.map(({ entry, price, obs }) => {
     const a = entry.announcement
-    const free = (a.freeSlots - obs.inFlight) / a.slots
+    const free = freeSlots(entry, obs) / a.slots
     const speed = Math.pow(Math.max(a.tokensPerSecond, 1e-9) / fastest, SELECTION.speedWeight)
     const priceFactor = price === 0n ? 1 : Math.pow(Number(cheapest === 0n ? 1n : cheapest) / Number(price), SELECTION.priceWeight)
     const latency = bestLatency != null && obs.firstTokenMs != null && obs.firstTokenMs > 0
@@ -87,6 +87,14 @@ export function rankWorkers (
     const score = free * obs.successRate * speed * priceFactor * latency / (1 + a.queue * SELECTION.queuePenalty)
     return { entry, price, score }
   }).sort((x, y) => y.score - x.score)
+}
+
+/**
+ * Free slots as best the proxy can tell: the announcement already excludes the jobs running when it was made
+ * (ours among them), while our own in-flight count is current; the smaller of the two is never optimistic.
+ */
+function freeSlots (entry: CapacityEntry, obs: WorkerObservation): number {
+  return Math.min(entry.announcement.freeSlots, entry.announcement.slots - obs.inFlight)
 }
 
 /** The proxy's own record of each worker: success EWMA, first-token EWMA, jobs in flight. Pure. */

@@ -20,6 +20,12 @@ export const CHUNK_IDLE_TIMEOUT_MS = 15_000
 /** Workers the proxy tries for one job before giving up with WORKER_LOST. @default 3 */
 export const MAX_ATTEMPTS = 3
 
+/**
+ * How long a job waits at the proxy for a slot when every worker serving its model is busy, before NO_CAPACITY.
+ * Short bursts queue instead of failing; a network that stays full answers quickly. @default 5 s
+ */
+export const SLOT_WAIT_MS = 5_000
+
 /** Jobs one client may have running at a proxy at once. @default 16 */
 export const CLIENT_MAX_CONCURRENT = 16
 

@@ -4,15 +4,18 @@ import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import { selectWorker, servesModel, WorkerStats, type CapacityTable } from '../capacity/index.js'
+import { selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
-  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL
+  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
+
+/** How often a waiting job looks for a free slot again. */
+const SLOT_POLL_MS = 50
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
@@ -117,7 +120,11 @@ export class ProxyService implements Startable {
     let lastError: CocoonError | undefined
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
-      const picked = selectWorker(this.init.table.list(), { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }, p => this.stats.observe(p), this.init.random)
+      const request = { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }
+      let picked = this.pick(request)
+      if (picked == null && lastError == null && this.init.table.list().some(e => servesModel(e.announcement, route.model))) {
+        picked = await this.waitForSlot(request, queue.ended.signal)
+      }
       if (picked == null) {
         if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${attempt - 1} attempt(s): ${lastError.message}`)
         if (!this.init.table.list().some(e => servesModel(e.announcement, route.model))) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
@@ -147,6 +154,21 @@ export class ProxyService implements Startable {
       this.log.warn({ worker: workerId, attempt, err: outcome.message }, 'worker lost; failing over')
     }
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
+  }
+
+  private pick (request: SelectionRequest): Candidate | undefined {
+    return selectWorker(this.init.table.list(), request, p => this.stats.observe(p), this.init.random)
+  }
+
+  /** Every serving worker is busy: wait (up to SLOT_WAIT_MS) for one to free a slot, as a short queue. */
+  private async waitForSlot (request: SelectionRequest, clientGone: AbortSignal): Promise<Candidate | undefined> {
+    const deadline = Date.now() + SLOT_WAIT_MS
+    while (Date.now() < deadline && !clientGone.aborted) {
+      await new Promise(resolve => setTimeout(resolve, SLOT_POLL_MS))
+      const picked = this.pick(request)
+      if (picked != null) return picked
+    }
+    return undefined
   }
 
   /**

@@ -33,6 +33,19 @@ describe('worker selection', () => {
     assert.deepEqual(rankWorkers(entries, req, p => busy.observe(p)).map(c => c.entry.peerId), ['slow'])
   })
 
+  it('does not count its own running jobs twice (the announcement already excludes them)', () => {
+    const stats = new WorkerStats()
+    stats.begin('w')
+    stats.begin('w')
+    // 4 slots, 2 taken by our own jobs: announced free 2, in flight 2 -> still 2 free, not 0.
+    const ranked = rankWorkers([entry('w', { slots: 4, freeSlots: 2 })], req, p => stats.observe(p))
+    assert.deepEqual(ranked.map(c => c.entry.peerId), ['w'])
+    // A stale announcement (still 4 free) does not hide the 3 jobs we started since.
+    stats.begin('w')
+    stats.begin('w')
+    assert.deepEqual(rankWorkers([entry('w', { slots: 4, freeSlots: 4 })], req, p => stats.observe(p)).map(c => c.entry.peerId), [])
+  })
+
   it('spreads load between equal workers', () => {
     const entries = [entry('a'), entry('b')]
     let seed = 1

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { DEVNET_HOST, DEVNET_PORT } from '../../contracts/constants.js'
 import { createLogger } from '../logging.js'
 import { defaultDataDir } from '../paths.js'
+import { watchLauncher } from './launcher-watch.js'
 
 interface DevnetFlags { port: string, host: string, data?: string }
 
@@ -54,6 +55,7 @@ Point nodes at it with: --ton http://127.0.0.1:8081/jsonRPC --registry <address>
         const stop = (): void => { resolve() }
         process.once('SIGINT', stop)
         process.once('SIGTERM', stop)
+        watchLauncher(stop)
       })
       await devnet.stop()
       logger.info('devnet stopped')

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
 import { createLogger } from '../logging.js'
+import { watchLauncher } from './launcher-watch.js'
 import { addNodeOptions } from './options.js'
 
 export function registerStartCommand (program: Command): void {
@@ -33,6 +34,7 @@ Examples:
       }
       process.on('SIGINT', () => shutdown('SIGINT'))
       process.on('SIGTERM', () => shutdown('SIGTERM'))
+      watchLauncher(() => shutdown('launcher gone'))
       try {
         await node.start()
       } catch (err) {

@@ -25,9 +25,12 @@ export class NodeProcess {
 
   constructor (name: string, args: string[], onLine: (l: ChildLine) => void, env: NodeJS.ProcessEnv = {}) {
     this.name = name
+    // Its own process group: Ctrl-C in a terminal reaches only the launcher, which stops the nodes in order.
+    // The node watches COCOON_LAUNCHER_PID and stops itself if the launcher dies without doing so.
     this.child = spawn(process.execPath, [COCOON_BIN, ...args], {
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, ...env }
+      detached: true,
+      env: { ...process.env, COCOON_LAUNCHER_PID: String(process.pid), ...env }
     })
     createInterface({ input: this.child.stdout! }).on('line', line => {
       onLine({ name, stream: 'stdout', line })

@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { NodeLlamaCppEngine } from '../models/llama/engine.js'
 import { ensureBuiltinModel } from '../models/builtin/ensure.js'
 import type { GenerateRequest, LoadedModel } from '../models/engine.js'
+import { timedRun } from '../models/speed.js'
 
 const TOKENS = 256
 const CONCURRENT = 4
@@ -17,15 +18,8 @@ const ROUNDS = 3
 interface JobTiming { firstTokenMs: number, totalMs: number, tokens: number }
 
 async function timedJob (model: LoadedModel, req: GenerateRequest): Promise<JobTiming> {
-  const start = performance.now()
-  let first: number | undefined
-  let tokens = 0
-  for await (const ev of model.generate(req)) {
-    if (ev.type === 'token') first ??= performance.now()
-    else tokens = ev.usage.completionTokens
-  }
-  const end = performance.now()
-  return { firstTokenMs: (first ?? end) - start, totalMs: end - start, tokens }
+  const t = await timedRun(model, req)
+  return { firstTokenMs: t.firstMs, totalMs: t.totalMs, tokens: t.tokens }
 }
 
 function median (values: number[]): number {

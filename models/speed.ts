@@ -12,7 +12,8 @@ export interface SpeedMeasurement {
   firstTokenMs: number
 }
 
-async function timedRun (model: LoadedModel, req: GenerateRequest): Promise<{ firstMs: number, totalMs: number, tokens: number }> {
+/** One generation, timed: ms to the first token, ms in all, and completion tokens. */
+export async function timedRun (model: LoadedModel, req: GenerateRequest): Promise<{ firstMs: number, totalMs: number, tokens: number }> {
   const start = performance.now()
   let first: number | undefined
   let tokens = 0

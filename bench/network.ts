@@ -1,0 +1,89 @@
+/**
+ * Issue 4, "same run, same model": streaming completions through the whole network path against the engine
+ * run directly, on the built-in model, with the same messages, maxTokens and seed (greedy sampling, so both
+ * paths produce the same answer; `sameAnswer` checks it).
+ *
+ * - network: a light client in this process (lib-light-client.ts: libp2p in DHT client mode + LightClient,
+ *   offers verified against the devnet registry) -> proxy process -> worker process (node-llama-cpp) and back,
+ *   sealed end to end.
+ * - gateway: the same path entered through the client process's OpenAI gateway (HTTP + SSE).
+ * - direct: NodeLlamaCppEngine in this process on the same GGUF, with the slots the worker uses.
+ *
+ * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. The worker,
+ * proxy, gateway and devnet processes run beside this one on the same 2 cores; while one path runs, the
+ * others are idle.
+ */
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { BUILTIN_MODEL_ID, ensureBuiltinModel, NodeLlamaCppEngine } from '../models/index.js'
+import { streamChat } from '../node/http/sse-client.js'
+import { startLightClient } from './lib-light-client.js'
+import { round, percentile } from './lib-stats.js'
+import { withTestNetwork } from './lib-test-network.js'
+import { streamingTokensPerSecond, timeDeltas, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
+
+const MESSAGES = [{ role: 'user' as const, content: 'Tell the network a short story about a cocoon and a butterfly.' }]
+const MAX_TOKENS = 256
+const SEED = 42
+const WARMUP_RUNS = 2
+const RUNS = 10
+
+export async function run (): Promise<Record<string, number | string>> {
+  return withTestNetwork(async (net) => {
+    const dir = await mkdtemp(join(tmpdir(), 'cocoon-bench-network-'))
+    const engine = new NodeLlamaCppEngine()
+    const embedded = await startLightClient(net.proxyAddress, net)
+    try {
+      const file = await ensureBuiltinModel(dir)
+      const model = await engine.load(file.path, { id: BUILTIN_MODEL_ID, sha256: file.sha256 })
+      await embedded.client.ready()
+
+      const direct = async (): Promise<StreamTiming> => timeEvents(() => model.generate({ messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }))
+      const network = async (): Promise<StreamTiming> => timeEvents(() => embedded.client.chat({ model: BUILTIN_MODEL_ID, messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }, new AbortController().signal))
+      const gateway = async (): Promise<StreamTiming> => timeDeltas(() => streamChat({ url: net.gatewayUrl, model: BUILTIN_MODEL_ID, messages: MESSAGES, maxTokens: MAX_TOKENS }))
+
+      for (let i = 0; i < WARMUP_RUNS; i++) { await direct(); await network(); await gateway() }
+      const runs = { direct: [] as StreamTiming[], network: [] as StreamTiming[], gateway: [] as StreamTiming[] }
+      for (let i = 0; i < RUNS; i++) {
+        runs.network.push(await network())
+        runs.direct.push(await direct())
+        runs.gateway.push(await gateway())
+      }
+
+      const p50 = (xs: StreamTiming[]): number => percentile(xs.map(r => r.firstTokenMs), 50)
+      const directTps = tokensPerSecond(runs.direct)
+      const networkTps = tokensPerSecond(runs.network)
+      const gatewayTps = tokensPerSecond(runs.gateway)
+      const sameAnswer = runs.network.every(r => r.text === runs.direct[0].text) && runs.direct.every(r => r.text === runs.direct[0].text)
+      return {
+        model: BUILTIN_MODEL_ID,
+        runs: RUNS,
+        maxTokens: MAX_TOKENS,
+        tokensPerAnswer: runs.direct[0].tokens,
+        sameAnswer: sameAnswer ? 'yes' : 'no',
+        directTokensPerSecond: round(directTps, 1),
+        networkTokensPerSecond: round(networkTps, 1),
+        gatewayTokensPerSecond: round(gatewayTps, 1),
+        networkToDirectTokensPerSecondRatio: round(networkTps / directTps, 3),
+        gatewayToDirectTokensPerSecondRatio: round(gatewayTps / directTps, 3),
+        directStreamingTokensPerSecond: round(streamingTokensPerSecond(runs.direct), 1),
+        networkStreamingTokensPerSecond: round(streamingTokensPerSecond(runs.network), 1),
+        directFirstTokenP50Ms: round(p50(runs.direct), 2),
+        networkFirstTokenP50Ms: round(p50(runs.network), 2),
+        gatewayFirstTokenP50Ms: round(p50(runs.gateway), 2),
+        networkFirstTokenOverheadP50Ms: round(p50(runs.network) - p50(runs.direct), 2),
+        gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
+      }
+    } finally {
+      await embedded.stop()
+      await engine.close()
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  console.log(await run())
+  process.exit(0)
+}

@@ -24,7 +24,7 @@ import { summariseModels } from './models-summary.js'
 export interface ProxyServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
   unhandle: (protocol: string) => Promise<void>
-  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => Promise<Stream>
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, maxOutboundStreams?: number }) => Promise<Stream>
 }
 
 export interface ProxyServiceInit {
@@ -131,27 +131,20 @@ export class ProxyService implements Startable {
         throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
       }
       const workerId = picked.entry.peerId
-      const worker = peerIdFromString(workerId)
       exclude.add(workerId)
       if (attempt > 1) this.counters.failovers++
+      // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
+      this.stats.begin(workerId)
+      const outcome: Attempt = { ok: false }
+      let result: 'done' | CocoonError
       try {
-        const cert = await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
-        await client.write(codecs.proxy, { offer: { jobId, attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: picked.price } })
-      } catch (err) {
-        lastError = toCocoonError(err)
-        if (queue.ended.signal.aborted) throw lastError
-        this.log.warn({ worker: workerId, err: lastError.message }, 'worker not offered')
-        continue
+        result = await this.attempt(client, queue, peerIdFromString(workerId), picked.price, jobId, attempt, route, outcome)
+      } finally {
+        this.stats.end(workerId, outcome.ok, outcome.firstChunkMs)
       }
-      const frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
-      if (frame.cancel != null) throw new CocoonError('CANCELLED', 'client cancelled')
-      const job = frame.job
-      if (job == null || job.attempt !== attempt || !sameBytes(job.jobId, jobId)) throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
-      if (job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
-      const outcome = await this.relay(client, queue, worker, job)
-      if (outcome === 'done') return
-      lastError = outcome
-      this.log.warn({ worker: workerId, attempt, err: outcome.message }, 'worker lost; failing over')
+      if (result === 'done') return
+      lastError = result
+      this.log.warn({ worker: workerId, attempt, err: result.message }, 'worker lost; failing over')
     }
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
   }
@@ -172,65 +165,83 @@ export class ProxyService implements Startable {
   }
 
   /**
-   * Forwards one attempt. Returns 'done' when Final (or a worker's own error, passed on as is) reached the
-   * client, or the error to fail over on when the worker could not be reached or its stream broke.
+   * One attempt on one worker: offer its certificate, take the client's sealed job, forward it, relay the answer.
+   * Returns 'done' when Final (or the worker's own error, passed on as is) reached the client, or the error to
+   * fail over on when the worker could not be offered or reached, or its stream broke.
    */
-  private async relay (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, job: SealedJob): Promise<'done' | CocoonError> {
-    const workerId = worker.toString()
-    const started = Date.now()
-    let firstChunkMs: number | undefined
-    let work: FrameStream
-    this.stats.begin(workerId)
-    let ok = false
+  private async attempt (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: Attempt): Promise<'done' | CocoonError> {
     try {
-      try {
-        const stream = await this.components.dialProtocol(worker, WORK_PROTOCOL, { signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
-        work = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
-        await work.write(codecs.workRequest, { job })
-      } catch (err) {
-        if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
-        return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
-      }
-      // The client going away (or cancelling) must stop the worker at once.
-      const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
-      queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
-      try {
-        while (true) {
-          let frame
-          try {
-            frame = await work.read(codecs.work, { timeoutMs: firstChunkMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
-          } catch (err) {
-            if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
-            const e = toCocoonError(err)
-            return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
-          }
-          if (frame.chunk != null) {
-            firstChunkMs ??= Date.now() - started
-            this.counters.bytesRelayed += frame.chunk.ciphertext.byteLength
-            await client.write(codecs.proxy, { chunk: frame.chunk })
-          } else if (frame.final != null) {
-            await client.write(codecs.proxy, { final: frame.final })
-            await client.closeWrite()
-            ok = true
-            return 'done'
-          } else if (frame.error != null) {
-            // Busy workers are worth another try; any other refusal is the job's own problem.
-            if (frame.error.code === 'NO_CAPACITY') return new CocoonError('NO_CAPACITY', frame.error.message)
-            ok = true
-            await client.write(codecs.proxy, { error: frame.error })
-            await client.closeWrite()
-            return 'done'
-          } else {
-            return new CocoonError('WORKER_LOST', 'worker sent an empty frame')
-          }
+      const cert = await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+      await client.write(codecs.proxy, { offer: { jobId: wireBytes(jobId), attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: price } })
+    } catch (err) {
+      const e = toCocoonError(err)
+      if (queue.ended.signal.aborted) throw e
+      this.log.warn({ worker: worker.toString(), err: e.message }, 'worker not offered')
+      return e
+    }
+    const frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
+    const job = frame.job
+    if (job == null || job.attempt !== attempt || !sameBytes(job.jobId, jobId)) throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
+    if (job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+    const started = Date.now()
+    let work: FrameStream
+    try {
+      const stream = await this.components.dialProtocol(worker, WORK_PROTOCOL, {
+        signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+        maxOutboundStreams: MAX_INBOUND_STREAMS
+      })
+      work = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
+      await work.write(codecs.workRequest, { job })
+    } catch (err) {
+      if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+      return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
+    }
+    // The client going away (or cancelling) must stop the worker at once.
+    const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
+    queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
+    try {
+      while (true) {
+        let frame
+        try {
+          frame = await work.read(codecs.work, { timeoutMs: outcome.firstChunkMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
+        } catch (err) {
+          if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+          const e = toCocoonError(err)
+          return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
         }
-      } finally {
-        queue.ended.signal.removeEventListener('abort', onClientGone)
+        if (frame.chunk != null) {
+          outcome.firstChunkMs ??= Date.now() - started
+          this.counters.bytesRelayed += frame.chunk.ciphertext.byteLength
+          await client.write(codecs.proxy, { chunk: frame.chunk })
+        } else if (frame.final != null) {
+          outcome.ok = true
+          await client.write(codecs.proxy, { final: frame.final })
+          await client.closeWrite()
+          return 'done'
+        } else if (frame.error != null) {
+          // Busy workers are worth another try; any other refusal is the job's own problem.
+          if (frame.error.code === 'NO_CAPACITY') return new CocoonError('NO_CAPACITY', frame.error.message)
+          outcome.ok = true
+          await client.write(codecs.proxy, { error: frame.error })
+          await client.closeWrite()
+          return 'done'
+        } else {
+          return new CocoonError('WORKER_LOST', 'worker sent an empty frame')
+        }
       }
     } finally {
-      this.stats.end(workerId, ok, firstChunkMs)
+      queue.ended.signal.removeEventListener('abort', onClientGone)
+      // Close our side too: a half-open stream would count against the connection's stream limit for good.
+      if (outcome.ok) void work.closeWrite().catch(() => work.abort(new CocoonError('CANCELLED', 'job over')))
+      else work.abort(new CocoonError('CANCELLED', 'attempt over'))
     }
   }
+}
+
+/** What one attempt observed, for the worker's stats. */
+interface Attempt {
+  ok: boolean
+  firstChunkMs?: number
 }
 
 function validateRoute (r: RouteRequest): void {

@@ -1,27 +1,21 @@
 /**
- * The light client as an app embeds it (what `createClient()` amounts to): a libp2p node in DHT client mode
- * bootstrapped to a proxy, and a LightClient that verifies offers against the registry on the chain.
+ * The light client exactly as an app embeds it: `createClient()` (a libp2p node in DHT client mode bootstrapped
+ * to a proxy, verifying offers against the registry on the chain), resolved once it knows a proxy.
  */
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { RegistryView } from '../contracts/index.js'
-import { LightClient } from '../node/client/light-client.js'
-import { buildLibp2p, type CocoonLibp2p } from '../node/libp2p.js'
-import { offerVerifier } from '../node/roles/trust.js'
-import { AttestationCache } from '../protocols/attestation/index.js'
+import { createClient } from '../node/client/create-client.js'
+import type { LightClient } from '../node/client/light-client.js'
+import type { CocoonLibp2p } from '../node/libp2p.js'
 
 export interface ChainRef { endpoint: string, registry: string }
 
 export interface EmbeddedClient {
   libp2p: CocoonLibp2p
+  /** The event-level client (what the gateway uses); `ready()` returns at once, createClient already waited. */
   client: LightClient
   stop: () => Promise<void>
 }
 
-/** Builds and starts the client node; `ready()` on the result waits for a proxy. */
 export async function startLightClient (bootstrap: string, chain: ChainRef): Promise<EmbeddedClient> {
-  const libp2p = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [bootstrap] })
-  await libp2p.start()
-  const registry = new RegistryView({ endpoint: chain.endpoint, registry: chain.registry })
-  const client = new LightClient({ libp2p, verify: offerVerifier(new AttestationCache({ registry })) })
-  return { libp2p, client, stop: async () => { await libp2p.stop() } }
+  const c = await createClient({ bootstrap: [bootstrap], ton: chain.endpoint, registry: chain.registry })
+  return { libp2p: c.libp2p, client: c.backend, stop: async () => { await c.stop() } }
 }

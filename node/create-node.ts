@@ -7,6 +7,7 @@ import { loadOrCreateIdentity } from './identity.js'
 import { buildLibp2p, type CocoonLibp2p } from './libp2p.js'
 import { silentLogger } from './logging.js'
 import { MetricsServer } from './metrics.js'
+import { BootstrapKeeper } from './bootstrap-keeper.js'
 import { writeStatus, type NodeStatus } from './status.js'
 import { NodeStore } from './store.js'
 
@@ -56,12 +57,14 @@ export class CocoonNode {
   private statusTimer?: ReturnType<typeof setInterval>
   private stopping?: Promise<void>
   private readonly statusIntervalMs: number
+  private readonly keeper: BootstrapKeeper
 
   private constructor (parts: NodeParts, options: CreateNodeOptions) {
     this.parts = parts
     this.role = parts.config.role
     this.roleFactory = options.roleFactory
     this.statusIntervalMs = options.statusIntervalMs ?? 2000
+    this.keeper = new BootstrapKeeper(parts.libp2p, parts.config.bootstrap)
   }
 
   static async init (config: NodeConfig, options: CreateNodeOptions = {}): Promise<CocoonNode> {
@@ -104,6 +107,7 @@ export class CocoonNode {
   async start (): Promise<void> {
     const { libp2p, capacity, provider, config, logger } = this.parts
     await libp2p.start()
+    this.keeper.start()
     if (config.role !== 'client') await capacity.start()
     if (config.role === 'proxy') provider.add('proxy', await proxyKey())
     this.module = await this.roleFactory?.(this.parts)
@@ -124,6 +128,7 @@ export class CocoonNode {
   private async doStop (): Promise<void> {
     const { libp2p, capacity, provider, store, logger } = this.parts
     clearInterval(this.statusTimer)
+    this.keeper.stop()
     const steps: Array<[string, () => Promise<unknown>]> = [
       ['metrics', async () => this.parts.metrics?.close()],
       ['role', async () => this.module?.stop()],

@@ -9,11 +9,11 @@
  * console.log(await answer.result)   // { finishReason, usage: { promptTokens, completionTokens }, costNano }
  * await client.stop()
  * ```
+ *
+ * Running nodes, a gateway or a whole local network from code: `cocoon-network/server`. It is a separate entry so
+ * that an app embedding the client does not load the model engine or the devnet emulator.
  */
 export { createClient, CocoonClient, type CreateClientOptions, type ChatOptions, type ChatResult, type ChatStream } from './client/create-client.js'
 export type { ClientEventMap } from './client/light-client.js'
-export { createNode, CocoonNode, type CreateNodeOptions, type RoleModule } from './create-node.js'
-export { NodeConfigSchema, loadConfig, type NodeConfig, type Role } from './config.js'
-export { startGateway, type Gateway, type ChatBackend } from './http/index.js'
-export { startNetwork, type NetworkOptions, type LocalNetwork } from './network/launcher.js'
+export type { ChatBackend, ChatEvent, ChatRequest, BackendModel } from './http/backend.js'
 export { CocoonError, ErrorCodes, type ErrorCode } from '../protocols/common/errors.js'

@@ -6,6 +6,7 @@ import type { BackendModel, ChatMessage } from '../http/backend.js'
 import { buildLibp2p, type CocoonLibp2p } from '../libp2p.js'
 import { silentLogger } from '../logging.js'
 import { attestationCacheFor, offerVerifier } from '../roles/trust.js'
+import { BootstrapKeeper } from '../bootstrap-keeper.js'
 import { LightClient, type ClientEventMap } from './light-client.js'
 
 export interface CreateClientOptions {
@@ -55,10 +56,12 @@ export interface ChatStream extends AsyncIterable<string> {
 export class CocoonClient {
   readonly libp2p: CocoonLibp2p
   private readonly light: LightClient
+  private readonly keeper: BootstrapKeeper
 
-  constructor (libp2p: CocoonLibp2p, light: LightClient) {
+  constructor (libp2p: CocoonLibp2p, light: LightClient, keeper: BootstrapKeeper) {
     this.libp2p = libp2p
     this.light = light
+    this.keeper = keeper
   }
 
   /** Streams an answer. The text can only be read once; `result` has usage and cost. */
@@ -87,6 +90,11 @@ export class CocoonClient {
     }
   }
 
+  /** The client as the HTTP gateway's `ChatBackend` (event-level stream: tokens, then usage and cost). */
+  get backend (): LightClient {
+    return this.light
+  }
+
   /** Models available in the network right now, from a proxy's capacity table. */
   async models (): Promise<BackendModel[]> {
     return this.light.models()
@@ -101,6 +109,7 @@ export class CocoonClient {
   }
 
   async stop (): Promise<void> {
+    this.keeper.stop()
     await this.libp2p.stop()
   }
 }
@@ -114,12 +123,15 @@ export async function createClient (opts: CreateClientOptions): Promise<CocoonCl
     : opts.identity instanceof Uint8Array ? privateKeyFromProtobuf(opts.identity) : opts.identity
   const libp2p = await buildLibp2p({ role: 'client', privateKey, listen: [], bootstrap: opts.bootstrap })
   await libp2p.start()
+  const keeper = new BootstrapKeeper(libp2p, opts.bootstrap)
+  keeper.start()
   try {
     const cache = attestationCacheFor({ endpoint: opts.ton, apiKey: opts.tonApiKey, registry: opts.registry }, logger)
     const light = new LightClient({ libp2p, verify: offerVerifier(cache), logger, readyTimeoutMs: opts.readyTimeoutMs })
     await light.ready()
-    return new CocoonClient(libp2p, light)
+    return new CocoonClient(libp2p, light, keeper)
   } catch (err) {
+    keeper.stop()
     await libp2p.stop()
     throw err
   }

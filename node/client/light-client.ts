@@ -28,9 +28,6 @@ export interface LightClientInit {
 
 const PROXY_REFRESH_MS = 30_000
 
-/** The tag @libp2p/bootstrap puts on the peers of its list. */
-const BOOTSTRAP_TAG = 'bootstrap'
-
 /**
  * The client half of Cocoon over a libp2p node in DHT client mode: finds proxies in the DHT, runs jobs sealed to
  * verified workers, and retries through another proxy when one dies. It is the `ChatBackend` of the HTTP gateway.
@@ -61,21 +58,9 @@ export class LightClient extends EventTarget implements ChatBackend {
       const found = await this.findProxies(true).catch(() => [])
       if (found.length > 0) return
       if (signal?.aborted === true) throw new CocoonError('CANCELLED', 'cancelled')
-      await this.redialBootstrap()
       if (Date.now() > deadline) throw new CocoonError('NO_CAPACITY', `no proxy found in the DHT within ${this.readyTimeoutMs} ms`)
       await new Promise(resolve => setTimeout(resolve, 250))
     }
-  }
-
-  /**
-   * libp2p dials bootstrap peers once at start and never again if that dial fails (a busy proxy refuses incoming
-   * connections beyond its pending-handshake limit). With no connection the DHT finds nothing, so while this
-   * node has none, dial the bootstrap peers again.
-   */
-  private async redialBootstrap (): Promise<void> {
-    if (this.libp2p.getConnections().length > 0) return
-    const peers = await this.libp2p.peerStore.all({ filters: [p => p.tags.has(BOOTSTRAP_TAG)] }).catch(() => [])
-    await Promise.all(peers.map(async p => this.libp2p.dial(p.id, { signal: AbortSignal.timeout(5000) }).catch(() => {})))
   }
 
   /** Proxies providing `/cocoon/proxy`, cached for a while. */

@@ -1,4 +1,5 @@
-import { RegistryView } from '../../contracts/index.js'
+// The view alone: the contracts package root also carries the devnet emulator, which a client must not load.
+import { RegistryView } from '../../contracts/chain/registry-view.js'
 import { equals } from 'uint8arrays/equals'
 import { AttestationCache, certificateHash, fetchCertificate, encodeCollateral, decodeCollateral, type AttestationBundle } from '../../protocols/attestation/index.js'
 import type { OfferVerifier } from '../../protocols/job/index.js'

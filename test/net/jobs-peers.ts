@@ -14,7 +14,8 @@ import { yamux } from '@libp2p/yamux'
 import { multiaddr, type Multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { RegistryView } from '../../contracts/index.js'
-import { LightClient } from '../../node/client/light-client.js'
+import type { LightClient } from '../../node/client/light-client.js'
+import { createClient } from '../../node/client/create-client.js'
 import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
 import { offerVerifier } from '../../node/roles/trust.js'
 import { AttestationCache } from '../../protocols/attestation/index.js'
@@ -53,13 +54,10 @@ export interface LightPeer {
   stop: () => Promise<void>
 }
 
-/** A light client node built like the client role's (DHT client mode, bootstrapped by the proxy), ready for jobs. */
+/** A light client as an app embeds it (`createClient`: DHT client mode, bootstrapped by the proxy), ready for jobs. */
 export async function startLightPeer (net: TestNetwork): Promise<LightPeer> {
-  const libp2p = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [net.proxyAddress] })
-  await libp2p.start()
-  const client = new LightClient({ libp2p, verify: chainVerifier(net), readyTimeoutMs: 60_000 })
-  await client.ready()
-  return { libp2p, client, stop: async () => { await libp2p.stop() } }
+  const c = await createClient({ bootstrap: [net.proxyAddress], ton: net.endpoint, registry: net.registry, readyTimeoutMs: 60_000 })
+  return { libp2p: c.libp2p, client: c.backend, stop: async () => { await c.stop() } }
 }
 
 /** Runs `fn` with extra environment variables, which node processes spawned meanwhile inherit. */

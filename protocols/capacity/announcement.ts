@@ -18,11 +18,6 @@ export interface CheckContext {
   signer: Uint8Array
   /** Highest seq already accepted from this signer, if any. */
   lastSeq?: bigint
-  /**
-   * Whether the message came straight from its signer. An older seq relayed by someone else is honest gossip
-   * that took a slower path (the relayer saw it as new); only the signer itself sending one is a replay.
-   */
-  direct?: boolean
   now: number
 }
 
@@ -33,8 +28,8 @@ export function encodeAnnouncement (a: CapacityAnnouncement): Uint8Array {
 /**
  * Decides, without I/O, whether a capacity message may enter the table and be forwarded. Malformed, oversized,
  * mis-attributed and out-of-window messages are rejected (the sender loses gossip score: honest nodes never relay
- * them, so the penalty lands on whoever made them); a lower seq is rejected when its signer sends it and ignored
- * when relayed; a repeat of the newest seq is ignored (a harmless duplicate that arrived by another path).
+ * them, so the penalty lands on whoever made them); an older or repeated seq is ignored (honest gossip delivers
+ * those too) and never replaces the newer entry.
  */
 export function checkAnnouncement (data: Uint8Array, ctx: CheckContext): Verdict {
   if (data.byteLength > MAX_ANNOUNCEMENT_BYTES) return { action: 'reject', reason: `oversized (${data.byteLength} bytes)` }
@@ -52,11 +47,10 @@ export function checkAnnouncement (data: Uint8Array, ctx: CheckContext): Verdict
   if (ts > ctx.now + MAX_FUTURE_MS) return { action: 'reject', reason: `from the future (${ts - ctx.now} ms ahead)` }
   if (ctx.lastSeq != null) {
     if (a.seq === ctx.lastSeq) return { action: 'ignore', reason: 'duplicate seq' }
-    if (a.seq < ctx.lastSeq) {
-      return ctx.direct === false
-        ? { action: 'ignore', reason: `older seq ${a.seq} < ${ctx.lastSeq} by a slower path` }
-        : { action: 'reject', reason: `replayed seq ${a.seq} <= ${ctx.lastSeq}` }
-    }
+    // Never REJECT an older seq: honest gossip delivers one late by a slower path, or on request (IWANT) from the
+    // signer's own message cache, and REJECT would cost the honest sender or relayer its score. It never enters
+    // the table; verbatim replays are caught by gossipsub's seen-cache and then by the staleness window.
+    if (a.seq < ctx.lastSeq) return { action: 'ignore', reason: `older seq ${a.seq} < ${ctx.lastSeq}` }
   }
   return { action: 'accept', announcement: a }
 }

@@ -130,7 +130,7 @@ export class CapacityService implements Startable {
     }
   }
 
-  private readonly validate = async (source: PeerId, msg: Message): Promise<TopicValidatorResult> => {
+  private readonly validate = async (_source: PeerId, msg: Message): Promise<TopicValidatorResult> => {
     if (msg.type !== 'signed') {
       this.events.onReject?.('unsigned', 'unsigned message')
       return TopicValidatorResult.Reject
@@ -140,7 +140,6 @@ export class CapacityService implements Startable {
     const verdict = checkAnnouncement(msg.data, {
       signer: msg.from.toMultihash().bytes,
       lastSeq: this.table.lastSeq(from),
-      direct: source.equals(msg.from),
       now: this.clock()
     })
     if (verdict.action === 'ignore') return TopicValidatorResult.Ignore

@@ -179,18 +179,30 @@ export class ProxyService implements Startable {
       this.log.warn({ worker: worker.toString(), err: e.message }, 'worker not offered')
       return e
     }
-    const frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
+    // Open the worker stream while the client verifies the offer and seals the job: it hides one round trip
+    // (protocol negotiation) from the first token.
+    const dialing = this.components.dialProtocol(worker, WORK_PROTOCOL, {
+      signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
+      maxOutboundStreams: MAX_INBOUND_STREAMS
+    })
+    dialing.catch(() => {}) // awaited below; an unused dial must not become an unhandled rejection
+    let frame: ClientFrame
+    try {
+      frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
+    } catch (err) {
+      void dialing.then(stream => stream.abort(new CocoonError('CANCELLED', 'no job came')), () => {})
+      throw err
+    }
     const job = frame.job
-    if (job == null || job.attempt !== attempt || !sameBytes(job.jobId, jobId)) throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
-    if (job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+    if (job == null || job.attempt !== attempt || !sameBytes(job.jobId, jobId) || job.model !== route.model) {
+      void dialing.then(stream => stream.abort(new CocoonError('BAD_REQUEST', 'bad job')), () => {})
+      if (job != null && job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+      throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
+    }
     const started = Date.now()
     let work: FrameStream
     try {
-      const stream = await this.components.dialProtocol(worker, WORK_PROTOCOL, {
-        signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-        maxOutboundStreams: MAX_INBOUND_STREAMS
-      })
-      work = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
+      work = new FrameStream(await dialing, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
       await work.write(codecs.workRequest, { job })
     } catch (err) {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')

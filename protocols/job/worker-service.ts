@@ -131,18 +131,43 @@ export class WorkService implements Startable {
     const encoder = new TextEncoder()
     let usage: Usage = { promptTokens: 0, completionTokens: 0 }
     let finishReason = 'stop'
+    // Tokens that arrive while a chunk is being written go out together in the next one: no latency is added
+    // while the path keeps up, and per-chunk work (seal, frame, relay, open) shrinks when it does not.
+    let pending = ''
+    let writing: Promise<void> | undefined
+    let writeError: unknown
+    const drain = (): void => {
+      if (writing != null) return
+      writing = (async () => {
+        try {
+          while (pending !== '') {
+            const text = pending
+            pending = ''
+            hash.update(encoder.encode(text))
+            const sealed = session.sealChunk(ChunkPayload.encode({ text, finishReason: '' }), { final: false })
+            await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
+          }
+        } catch (err) {
+          writeError ??= err
+        } finally {
+          writing = undefined
+        }
+      })()
+    }
     for await (const ev of model.generate(req, signal)) {
+      if (writeError != null) throw writeError
       if (ev.type === 'token') {
         if (ev.text === '') continue
-        hash.update(encoder.encode(ev.text))
-        const sealed = session.sealChunk(ChunkPayload.encode({ text: ev.text, finishReason: '' }), { final: false })
-        await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
+        pending += ev.text
+        drain()
       } else {
         if (ev.finishReason === 'cancelled') throw new CocoonError('CANCELLED', 'generation cancelled')
         usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens }
         finishReason = ev.finishReason
       }
     }
+    while (writing != null) await writing
+    if (writeError != null) throw writeError
     const last = session.sealChunk(ChunkPayload.encode({ text: '', finishReason, usage }), { final: true })
     await frames.write(codecs.work, { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } }, { signal })
     const outputHash = wireBytes(hash.digest())

@@ -160,7 +160,7 @@ export class LightClient extends EventTarget implements ChatBackend {
     }
   }
 
-  private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => {
+  private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, negotiateFully?: boolean }) => {
     return this.libp2p.dialProtocol(peer, protocol, options)
   }
 

@@ -24,7 +24,7 @@ import { summariseModels } from './models-summary.js'
 export interface ProxyServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
   unhandle: (protocol: string) => Promise<void>
-  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, maxOutboundStreams?: number }) => Promise<Stream>
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, maxOutboundStreams?: number, negotiateFully?: boolean }) => Promise<Stream>
 }
 
 export interface ProxyServiceInit {
@@ -179,11 +179,12 @@ export class ProxyService implements Startable {
       this.log.warn({ worker: worker.toString(), err: e.message }, 'worker not offered')
       return e
     }
-    // Open the worker stream while the client verifies the offer and seals the job: it hides one round trip
-    // (protocol negotiation) from the first token.
+    // Open the worker stream (connection, muxer stream) while the client verifies the offer and seals the job.
     const dialing = this.components.dialProtocol(worker, WORK_PROTOCOL, {
       signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      maxOutboundStreams: MAX_INBOUND_STREAMS
+      maxOutboundStreams: MAX_INBOUND_STREAMS,
+      // The protocol name travels with the job itself: no negotiation round trip.
+      negotiateFully: false
     })
     dialing.catch(() => {}) // awaited below; an unused dial must not become an unhandled rejection
     let frame: ClientFrame

@@ -99,6 +99,12 @@ export async function loadConfig (flags: Record<string, unknown>, env: NodeJS.Pr
   return result.data
 }
 
+/** Splits a validated `HOST:PORT` value (see the config schema) into its parts. */
+export function splitHostPort (value: string): { host: string, port: number } {
+  const i = value.lastIndexOf(':')
+  return { host: value.slice(0, i), port: Number(value.slice(i + 1)) }
+}
+
 /** Where a role listens when not told: servers on a random loopback port, clients nowhere (DHT client mode). */
 export function defaultListen (role: Role): string[] {
   return role === 'client' ? [] : ['/ip4/127.0.0.1/tcp/0']

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http'
 import { Gauge, Registry } from 'prom-client'
 import type { Logger } from 'pino'
+import { splitHostPort } from './config.js'
 import type { NodeStatus } from './status.js'
 
 /**
@@ -42,9 +43,7 @@ export class MetricsServer {
   }
 
   async listen (hostPort: string, logger: Logger): Promise<string> {
-    const i = hostPort.lastIndexOf(':')
-    const host = hostPort.slice(0, i)
-    const port = Number(hostPort.slice(i + 1))
+    const { host, port } = splitHostPort(hostPort)
     this.server = createServer((req, res) => {
       if (req.url !== '/metrics') {
         res.writeHead(404).end('try /metrics\n')

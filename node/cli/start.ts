@@ -18,7 +18,7 @@ Examples:
       const { CocoonNode } = await import('../create-node.js')
       const { roleFactory } = await import('../roles/index.js')
       const logger = createLogger({ name: config.role })
-      const node = await CocoonNode.init(config, { logger, roleFactory: roleFactory(config.role, logger) })
+      const node = await CocoonNode.init(config, { logger, roleFactory: roleFactory(config.role) })
       let stopping = false
       const shutdown = (signal: string): void => {
         if (stopping) {

@@ -1,5 +1,6 @@
 import { startGateway, type Gateway } from '../http/index.js'
 import { LightClient } from '../client/light-client.js'
+import { splitHostPort } from '../config.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
 import { attestationCache, offerVerifier } from './trust.js'
 
@@ -11,7 +12,7 @@ export async function clientRole (parts: NodeParts): Promise<RoleModule> {
   return {
     async start () {
       if (config.http != null) {
-        const [host, port] = splitHostPort(config.http)
+        const { host, port } = splitHostPort(config.http)
         gateway = await startGateway({ backend: client, host, port, apiKey: config.apiKey, logger: logger.child({ component: 'http' }) })
         logger.info({ url: gateway.url }, 'OpenAI-compatible gateway listening')
       }
@@ -25,9 +26,4 @@ export async function clientRole (parts: NodeParts): Promise<RoleModule> {
       return { gateway: gateway?.url }
     }
   }
-}
-
-function splitHostPort (value: string): [string, number] {
-  const i = value.lastIndexOf(':')
-  return [value.slice(0, i), Number(value.slice(i + 1))]
 }

@@ -24,7 +24,7 @@ const RENEW_AT_FRACTION = 0.8
  * measurement, anchors it in the registry, then serves sealed jobs and announces its capacity.
  */
 export async function workerRole (parts: NodeParts): Promise<RoleModule> {
-  const { config, logger, libp2p, store, capacity, provider } = parts
+  const { config, logger, libp2p, capacity, provider } = parts
   const chain = requireChain(config)
   if (config.devTee == null) {
     throw new ConfigError('this worker has no TEE provider: real TDX quoting is not wired yet, so pass --dev-tee DIR to run with the development TEE (a test root CA that only registries listing it accept)')

@@ -56,6 +56,8 @@ export class CapacityService implements Startable {
   private timer?: ReturnType<typeof setInterval>
   private pruneTimer?: ReturnType<typeof setInterval>
   private pending?: ReturnType<typeof setTimeout>
+  /** Announcements the validator decoded and accepted, handed to the message handler so it need not decode again. */
+  private readonly accepted = new WeakMap<Message, CapacityAnnouncement>()
 
   constructor (components: CapacityComponents, init: CapacityInit = {}) {
     this.components = components
@@ -154,6 +156,7 @@ export class CapacityService implements Startable {
       this.events.onReject?.(from, 'not admitted')
       return TopicValidatorResult.Reject
     }
+    this.accepted.set(msg, verdict.announcement)
     return TopicValidatorResult.Accept
   }
 
@@ -162,10 +165,14 @@ export class CapacityService implements Startable {
     if (msg.topic !== CAPACITY_TOPIC || msg.type !== 'signed') return
     const from = msg.from.toString()
     if (from === this.components.peerId.toString()) return
-    const verdict = checkAnnouncement(msg.data, { signer: msg.from.toMultihash().bytes, now: this.clock() })
-    if (verdict.action !== 'accept') return
-    if (this.table.upsert(from, verdict.announcement)) this.log.info({ worker: from, models: verdict.announcement.models.map(m => m.id) }, 'worker joined capacity table')
-    this.events.onAnnouncement?.(from, verdict.announcement)
+    let announcement = this.accepted.get(msg)
+    if (announcement == null) {
+      const verdict = checkAnnouncement(msg.data, { signer: msg.from.toMultihash().bytes, now: this.clock() })
+      if (verdict.action !== 'accept') return
+      announcement = verdict.announcement
+    }
+    if (this.table.upsert(from, announcement)) this.log.info({ worker: from, models: announcement.models.map(m => m.id) }, 'worker joined capacity table')
+    this.events.onAnnouncement?.(from, announcement)
   }
 
   private readonly onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {

@@ -71,7 +71,6 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     seed: req.seed,
     stop: req.stop ?? []
   })
-  const decoder = new TextDecoder()
   let delivered = opts.resumeFrom ?? ''
   try {
     await frames.write(codecs.client, { route: { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n } })

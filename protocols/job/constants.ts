@@ -35,7 +35,7 @@ export const CLIENT_RATE_PER_SECOND = 20
 /** Burst size of that bucket. @default 40 */
 export const CLIENT_RATE_BURST = 40
 
-/** Streams per connection a node accepts on each job protocol. @default 1024 */
+/** Streams per connection on each job protocol, inbound and outbound (libp2p's default of 64 capped a worker at 64 jobs per proxy). @default 1024 */
 export const MAX_INBOUND_STREAMS = 1024
 
 /** Bytes of random job id. @default 16 */

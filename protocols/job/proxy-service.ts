@@ -13,13 +13,13 @@ import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
   MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
+import { FrameQueue } from './frame-queue.js'
+import { ClientLimits } from './limits.js'
+import type { ClientFrame, RouteRequest } from './gen/messages.js'
+import { summariseModels } from './models-summary.js'
 
 /** How often a waiting job looks for a free slot again. */
 const SLOT_POLL_MS = 50
-import { FrameQueue } from './frame-queue.js'
-import { ClientLimits } from './limits.js'
-import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
-import { summariseModels } from './models-summary.js'
 
 export interface ProxyServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
@@ -122,12 +122,10 @@ export class ProxyService implements Startable {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
       const request = { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }
       let picked = this.pick(request)
-      if (picked == null && lastError == null && this.init.table.list().some(e => servesModel(e.announcement, route.model))) {
-        picked = await this.waitForSlot(request, queue.ended.signal)
-      }
+      if (picked == null && lastError == null && this.serves(route.model)) picked = await this.waitForSlot(request, queue.ended.signal)
       if (picked == null) {
         if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${attempt - 1} attempt(s): ${lastError.message}`)
-        if (!this.init.table.list().some(e => servesModel(e.announcement, route.model))) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
+        if (!this.serves(route.model)) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
         throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
       }
       const workerId = picked.entry.peerId
@@ -147,6 +145,11 @@ export class ProxyService implements Startable {
       this.log.warn({ worker: workerId, attempt, err: result.message }, 'worker lost; failing over')
     }
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
+  }
+
+  /** Whether any live worker serves the model at all (busy or not). */
+  private serves (model: string): boolean {
+    return this.init.table.list().some(e => servesModel(e.announcement, model))
   }
 
   private pick (request: SelectionRequest): Candidate | undefined {

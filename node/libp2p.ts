@@ -66,7 +66,10 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
       dht: kadDHT({
         protocol: DHT_PROTOCOL,
         clientMode: !server,
-        peerInfoMapper: passthroughMapper
+        peerInfoMapper: passthroughMapper,
+        // Every query waits for the first self-query, which kad-dht delays by 1 s after start by default: a light
+        // client's first proxy lookup and a worker's first provide would both sit idle for that second.
+        initialQuerySelfInterval: 0
       }),
       pubsub: gossipsub({
         allowPublishToZeroTopicPeers: true,

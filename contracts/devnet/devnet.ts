@@ -107,8 +107,11 @@ export async function startDevnet (options: DevnetOptions): Promise<Devnet> {
   }
 
   const handlers: Record<string, RpcHandler> = createRpcHandlers({ store, faucet })
+  // No request is answered before devnet.json is on disk: a process that sees the chain answer can read it.
+  let markReady!: () => void
+  const ready = new Promise<void>(resolve => { markReady = resolve })
   const server: Server = createServer((req, res) => {
-    void handle(req, res)
+    void ready.then(async () => { await handle(req, res) })
   })
 
   async function handle (req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -144,6 +147,7 @@ export async function startDevnet (options: DevnetOptions): Promise<Devnet> {
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}${DEVNET_RPC_PATH}`
   const info: DevnetInfo = { url, registryAddress, adminAddress, adminMnemonic }
   await writeFileAtomic(join(options.dataDir, DEVNET_INFO_FILE), JSON.stringify(info, null, 2) + '\n')
+  markReady()
   log.info({ url, registry: registryAddress, restored }, 'devnet: listening')
 
   let stopped: Promise<void> | undefined

@@ -1,4 +1,4 @@
-import type { PeerId } from '@libp2p/interface'
+import type { PeerId, PeerInfo } from '@libp2p/interface'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { CocoonError, toCocoonError } from '../../protocols/common/errors.js'
@@ -51,12 +51,21 @@ export class LightClient extends EventTarget implements ChatBackend {
     this.readyTimeoutMs = init.readyTimeoutMs ?? 30_000
   }
 
-  /** Resolves once at least one proxy is known (looked up in the DHT, retrying), or throws NO_CAPACITY. */
+  /**
+   * Resolves once at least one proxy is known (looked up in the DHT, retrying), or throws NO_CAPACITY. It returns at
+   * the first proxy the lookup meets; the rest of the lookup goes on and adds the others as they are found.
+   */
   async ready (signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + this.readyTimeoutMs
     while (true) {
-      const found = await this.findProxies(true).catch(() => [])
-      if (found.length > 0) return
+      if (this.proxies.length > 0) return
+      const first = new AbortController()
+      const lookup = this.findProxies(true).catch(() => [])
+      await Promise.race([lookup, new Promise(resolve => { this.addEventListener('proxy:found', resolve, { once: true, signal: first.signal }) })])
+      first.abort()
+      if (this.proxies.length > 0) return
+      await lookup
+      if (this.proxies.length > 0) return
       if (signal?.aborted === true) throw new CocoonError('CANCELLED', 'cancelled')
       if (Date.now() > deadline) throw new CocoonError('NO_CAPACITY', `no proxy found in the DHT within ${this.readyTimeoutMs} ms`)
       await new Promise(resolve => setTimeout(resolve, 250))
@@ -67,16 +76,24 @@ export class LightClient extends EventTarget implements ChatBackend {
   async findProxies (refresh = false): Promise<PeerId[]> {
     if (!refresh && this.proxies.length > 0 && Date.now() - this.lastLookup < PROXY_REFRESH_MS) return this.proxies
     this.lookup ??= (async () => {
+      const seen: PeerId[] = []
+      // Each proxy's addresses reach the peer store before the proxy is offered to a job that will dial it.
+      let admitted = Promise.resolve()
+      const admit = async (p: PeerInfo): Promise<void> => {
+        if (p.multiaddrs.length > 0) await this.libp2p.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
+        seen.push(p.id)
+        // Proxies known from an earlier lookup stay in use until this one has found its first.
+        this.proxies = [...seen]
+        this.lastLookup = Date.now()
+        this.dispatchEvent(new CustomEvent('proxy:found', { detail: { proxies: this.proxies.map(String) } }))
+      }
       try {
-        const found = await findProxies(this.libp2p.contentRouting, { self: this.libp2p.peerId, timeoutMs: 5000 })
-        if (found.length > 0) {
-          for (const p of found) {
-            if (p.multiaddrs.length > 0) await this.libp2p.peerStore.merge(p.id, { multiaddrs: p.multiaddrs }).catch(() => {})
-          }
-          this.proxies = found.map(p => p.id)
-          this.lastLookup = Date.now()
-          this.dispatchEvent(new CustomEvent('proxy:found', { detail: { proxies: this.proxies.map(String) } }))
-        }
+        await findProxies(this.libp2p.contentRouting, {
+          self: this.libp2p.peerId,
+          timeoutMs: 5000,
+          onProvider: (p) => { admitted = admitted.then(async () => { await admit(p) }) }
+        })
+        await admitted
         return this.proxies
       } finally {
         this.lookup = undefined

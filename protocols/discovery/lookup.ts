@@ -11,6 +11,8 @@ export interface LookupOptions {
   signal?: AbortSignal
   /** Leave this peer out (ourselves). */
   self?: PeerId
+  /** Called for each new provider as the query finds it, before the whole lookup ends. */
+  onProvider?: (provider: PeerInfo) => void
 }
 
 /**
@@ -24,8 +26,9 @@ export async function findProviders (routing: ContentRouting, key: CID, options:
   const found = new Map<string, PeerInfo>()
   try {
     for await (const provider of routing.findProviders(key, { signal })) {
-      if (options.self?.equals(provider.id) === true) continue
+      if (options.self?.equals(provider.id) === true || found.has(provider.id.toString())) continue
       found.set(provider.id.toString(), provider)
+      options.onProvider?.(provider)
       if (found.size >= limit) break
     }
   } catch (err) {

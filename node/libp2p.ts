@@ -7,11 +7,12 @@ import { noise } from '@libp2p/noise'
 import { ping, type Ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
-import { prometheusMetrics } from '@libp2p/prometheus-metrics'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { Registry } from 'prom-client'
-import { DHT_PROTOCOL } from '../protocols/discovery/index.js'
-import { CAPACITY_TOPIC, capacityTopicScoreParams } from '../protocols/capacity/index.js'
+// Constants and scoring alone: the package roots also load the capacity and provider services, which a client never runs.
+import { DHT_PROTOCOL } from '../protocols/discovery/constants.js'
+import { CAPACITY_TOPIC } from '../protocols/capacity/constants.js'
+import { capacityTopicScoreParams } from '../protocols/capacity/scoring.js'
 import type { Role } from './config.js'
 
 /** Must be a `type` (not an interface) for createLibp2p's generic; see NOTES.md. */
@@ -45,6 +46,10 @@ export interface Libp2pOptions {
  */
 export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
   const server = opts.role !== 'client'
+  // Loaded only when asked for: prom-client and the metrics module weigh on every app that embeds the client.
+  const metrics = opts.metricsRegistry != null
+    ? (await import('@libp2p/prometheus-metrics')).prometheusMetrics({ registry: opts.metricsRegistry })
+    : undefined
   return createLibp2p<CocoonServices>({
     privateKey: opts.privateKey,
     addresses: {
@@ -52,7 +57,7 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
       announce: opts.announce ?? []
     },
     transports: [tcp()],
-    metrics: opts.metricsRegistry != null ? prometheusMetrics({ registry: opts.metricsRegistry }) : undefined,
+    metrics,
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: opts.bootstrap.length > 0 ? [bootstrap({ list: opts.bootstrap, timeout: 0 })] : [],

@@ -1,4 +1,6 @@
-import { TonClient } from '@ton/ton'
+// The module itself, not the package root: the root also loads every wallet, jetton, multisig and elector contract
+// and TonClient4, none of which a registry read uses, and light clients read the registry.
+import { TonClient } from '@ton/ton/dist/client/TonClient.js'
 
 export interface ChainEndpoint {
   /** toncenter v2 JSON-RPC URL, e.g. `http://127.0.0.1:8081/jsonRPC` or `https://testnet.toncenter.com/api/v2/jsonRPC`. */

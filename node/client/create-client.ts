@@ -5,7 +5,7 @@ import { CocoonError } from '../../protocols/common/errors.js'
 import type { BackendModel, ChatMessage } from '../http/backend.js'
 import { buildLibp2p, type CocoonLibp2p } from '../libp2p.js'
 import { silentLogger } from '../logging.js'
-import { attestationCacheFor, offerVerifier } from '../roles/trust.js'
+import { attestationCacheFor, offerVerifier } from '../roles/registry-trust.js'
 import { BootstrapKeeper } from '../bootstrap-keeper.js'
 import { LightClient, type ClientEventMap } from './light-client.js'
 

@@ -1,12 +1,16 @@
-// The view alone: the contracts package root also carries the devnet emulator, which a client must not load.
-import { RegistryView } from '../../contracts/chain/registry-view.js'
 import { equals } from 'uint8arrays/equals'
-import { AttestationCache, certificateHash, fetchCertificate, encodeCollateral, decodeCollateral, type AttestationBundle } from '../../protocols/attestation/index.js'
-import type { OfferVerifier } from '../../protocols/job/index.js'
+import type { AttestationCache } from '../../protocols/attestation/cache.js'
+import { encodeCollateral } from '../../protocols/attestation/collateral.js'
+import { certificateHash } from '../../protocols/attestation/certificate.js'
+import { fetchCertificate, type AttestationBundle } from '../../protocols/attestation/handler.js'
 import type { Logger } from 'pino'
 import { ConfigError, type NodeConfig } from '../config.js'
 import type { CocoonLibp2p } from '../libp2p.js'
 import type { PeerId } from '@libp2p/interface'
+import { attestationCacheFor } from './registry-trust.js'
+
+// The config-free half lives in registry-trust.ts so that the embeddable client can load it without config parsing.
+export { attestationCacheFor, offerVerifier } from './registry-trust.js'
 
 /** Every role that handles jobs trusts workers only through the registry, so it needs a chain and a registry. */
 export function requireChain (config: NodeConfig): { endpoint: string, apiKey?: string, registry: string } {
@@ -18,20 +22,6 @@ export function requireChain (config: NodeConfig): { endpoint: string, apiKey?: 
 
 export function attestationCache (config: NodeConfig, logger: Logger): AttestationCache {
   return attestationCacheFor(requireChain(config), logger)
-}
-
-/** Certificate verification against the registry at `chain`, cached by certificate hash. */
-export function attestationCacheFor (chain: { endpoint: string, apiKey?: string, registry: string }, logger: Logger): AttestationCache {
-  const registry = new RegistryView({ endpoint: chain.endpoint, apiKey: chain.apiKey, registry: chain.registry })
-  return new AttestationCache({ registry, logger: logger.child({ component: 'attestation' }) })
-}
-
-/** The client's check of an offer: the certificate verifies, is anchored for that very worker, and gives the seal key. */
-export function offerVerifier (cache: AttestationCache): OfferVerifier {
-  return async (offer) => {
-    const verified = await cache.verify(offer.certificate, decodeCollateral(offer.collateral), { expectedPeerId: offer.worker })
-    return { sealKey: verified.sealKey }
-  }
 }
 
 /**

@@ -1,53 +1,60 @@
-import { z } from 'zod'
 import type { Collateral } from '@phala/dcap-qvl'
 import { CocoonError } from '../common/errors.js'
 
 export type { Collateral }
 
-const bytesField = z.union([
-  z.string().regex(/^([0-9a-fA-F]{2})*$/, 'hex string'),
-  z.array(z.number().int().min(0).max(255))
-])
-
 /**
- * The DCAP collateral fields the verifier reads. Anything else is dropped: in particular
- * `pck_certificate_chain`, which would make dcap-qvl use a chain other than the one in the quote, the one
- * whose root we check against the registry.
+ * The DCAP collateral fields the verifier reads, each either text or binary. Anything else is dropped: in
+ * particular `pck_certificate_chain`, which would make dcap-qvl use a chain other than the one in the quote, the
+ * one whose root we check against the registry. Checked by hand rather than with a schema library because every
+ * light client verifies collateral, and a schema library is a large load for nine fields.
  */
-const collateralSchema = z.object({
-  pck_crl_issuer_chain: z.string(),
-  root_ca_crl: bytesField,
-  pck_crl: bytesField,
-  tcb_info_issuer_chain: z.string(),
-  tcb_info: z.string(),
-  tcb_info_signature: bytesField,
-  qe_identity_issuer_chain: z.string(),
-  qe_identity: z.string(),
-  qe_identity_signature: bytesField
-})
+const COLLATERAL_FIELDS = {
+  pck_crl_issuer_chain: 'text',
+  root_ca_crl: 'bytes',
+  pck_crl: 'bytes',
+  tcb_info_issuer_chain: 'text',
+  tcb_info: 'text',
+  tcb_info_signature: 'bytes',
+  qe_identity_issuer_chain: 'text',
+  qe_identity: 'text',
+  qe_identity_signature: 'bytes'
+} as const satisfies Record<keyof Collateral, 'text' | 'bytes'>
 
-function toHex (value: string | number[]): string {
-  return typeof value === 'string' ? value.toLowerCase() : Buffer.from(value).toString('hex')
+const HEX = /^([0-9a-fA-F]{2})*$/
+
+/** A binary field as lowercase hex: given as a hex string or as an array of byte values. Null when it is neither. */
+function bytesFieldHex (value: unknown): string | null {
+  if (typeof value === 'string') return HEX.test(value) ? value.toLowerCase() : null
+  if (!Array.isArray(value)) return null
+  for (let i = 0; i < value.length; i++) {
+    const b: unknown = value[i]
+    if (typeof b !== 'number' || !Number.isInteger(b) || b < 0 || b > 255) return null
+  }
+  return Buffer.from(value as number[]).toString('hex')
 }
 
 /** Validates untrusted collateral and returns it in one normal form (binary fields as hex strings). */
 export function normalizeCollateral (value: unknown): Collateral {
-  const parsed = collateralSchema.safeParse(value)
-  if (!parsed.success) {
-    throw new CocoonError('MALFORMED', `collateral: ${parsed.error.issues.map(i => `${i.path.join('.')} ${i.message}`).join('; ')}`)
+  if (typeof value !== 'object' || value == null || Array.isArray(value)) {
+    throw new CocoonError('MALFORMED', 'collateral: expected an object')
   }
-  const c = parsed.data
-  return {
-    pck_crl_issuer_chain: c.pck_crl_issuer_chain,
-    root_ca_crl: toHex(c.root_ca_crl),
-    pck_crl: toHex(c.pck_crl),
-    tcb_info_issuer_chain: c.tcb_info_issuer_chain,
-    tcb_info: c.tcb_info,
-    tcb_info_signature: toHex(c.tcb_info_signature),
-    qe_identity_issuer_chain: c.qe_identity_issuer_chain,
-    qe_identity: c.qe_identity,
-    qe_identity_signature: toHex(c.qe_identity_signature)
+  const input = value as Record<string, unknown>
+  const out: Record<string, string> = {}
+  const problems: string[] = []
+  for (const [field, kind] of Object.entries(COLLATERAL_FIELDS)) {
+    const v = input[field]
+    if (kind === 'text') {
+      if (typeof v === 'string') out[field] = v
+      else problems.push(`${field} expected a string`)
+    } else {
+      const hex = bytesFieldHex(v)
+      if (hex != null) out[field] = hex
+      else problems.push(`${field} expected a hex string or an array of bytes`)
+    }
   }
+  if (problems.length > 0) throw new CocoonError('MALFORMED', `collateral: ${problems.join('; ')}`)
+  return out as unknown as Collateral
 }
 
 /** Collateral as UTF-8 JSON, the form it crosses the wire and sits on disk in. */

@@ -1,0 +1,22 @@
+// Kept apart from trust.ts, which reads node config (zod): the embeddable client needs only these two and must not
+// load config parsing. Narrow imports for the same reason: the contracts and attestation package roots also carry
+// the devnet emulator and the dev-TEE certificate authority, which a client never uses.
+import type { Logger } from 'pino'
+import { RegistryView } from '../../contracts/chain/registry-view.js'
+import { AttestationCache } from '../../protocols/attestation/cache.js'
+import { decodeCollateral } from '../../protocols/attestation/collateral.js'
+import type { OfferVerifier } from '../../protocols/job/client-job.js'
+
+/** Certificate verification against the registry at `chain`, cached by certificate hash. */
+export function attestationCacheFor (chain: { endpoint: string, apiKey?: string, registry: string }, logger: Logger): AttestationCache {
+  const registry = new RegistryView({ endpoint: chain.endpoint, apiKey: chain.apiKey, registry: chain.registry })
+  return new AttestationCache({ registry, logger: logger.child({ component: 'attestation' }) })
+}
+
+/** The client's check of an offer: the certificate verifies, is anchored for that very worker, and gives the seal key. */
+export function offerVerifier (cache: AttestationCache): OfferVerifier {
+  return async (offer) => {
+    const verified = await cache.verify(offer.certificate, decodeCollateral(offer.collateral), { expectedPeerId: offer.worker })
+    return { sealKey: verified.sealKey }
+  }
+}

@@ -110,6 +110,7 @@ export class CocoonClient {
 
   async stop (): Promise<void> {
     this.keeper.stop()
+    this.light.stop()
     await this.libp2p.stop()
   }
 }

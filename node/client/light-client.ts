@@ -5,6 +5,8 @@ import { CocoonError, toCocoonError } from '../../protocols/common/errors.js'
 // The modules themselves, not the package roots: those also load the proxy, worker and provider services.
 import { findProxies } from '../../protocols/discovery/lookup.js'
 import { listModels, runJob, type OfferVerifier } from '../../protocols/job/client-job.js'
+import { JOB_PROTOCOL, REQUEST_TIMEOUT_MS } from '../../protocols/job/constants.js'
+import { WarmStreams } from '../../protocols/common/warm-streams.js'
 import type { BackendModel, ChatBackend, ChatEvent, ChatRequest } from '../http/backend.js'
 import type { CocoonLibp2p } from '../libp2p.js'
 import { silentLogger } from '../logging.js'
@@ -42,6 +44,7 @@ export class LightClient extends EventTarget implements ChatBackend {
   private proxies: PeerId[] = []
   private lastLookup = 0
   private lookup?: Promise<PeerId[]>
+  private readonly jobStreams: WarmStreams
 
   constructor (init: LightClientInit) {
     super()
@@ -50,6 +53,12 @@ export class LightClient extends EventTarget implements ChatBackend {
     this.log = init.logger ?? silentLogger
     this.defaultMaxTokens = init.defaultMaxTokens ?? 256
     this.readyTimeoutMs = init.readyTimeoutMs ?? 30_000
+    this.jobStreams = new WarmStreams({
+      protocol: JOB_PROTOCOL,
+      dial: async (peer, protocol, options) => await this.libp2p.dialProtocol(peer, protocol, options),
+      // the proxy waits REQUEST_TIMEOUT_MS for the first frame on a new stream
+      maxIdleMs: REQUEST_TIMEOUT_MS / 2
+    })
   }
 
   /**
@@ -178,11 +187,19 @@ export class LightClient extends EventTarget implements ChatBackend {
     }
   }
 
+  /** Job streams to proxies come warm from the pool: a job does not wait for a stream to open. */
   private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, negotiateFully?: boolean }) => {
+    if (protocol === JOB_PROTOCOL) return this.jobStreams.take(peer, options?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
     return this.libp2p.dialProtocol(peer, protocol, options)
   }
 
   private forget (proxy: PeerId): void {
     this.proxies = this.proxies.filter(p => !p.equals(proxy))
+    this.jobStreams.forget(proxy)
+  }
+
+  /** Closes the idle streams this client keeps open. */
+  stop (): void {
+    this.jobStreams.stop()
   }
 }

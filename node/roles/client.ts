@@ -21,6 +21,7 @@ export async function clientRole (parts: NodeParts): Promise<RoleModule> {
     },
     async stop () {
       await gateway?.close()
+      client.stop()
     },
     status () {
       return { gateway: gateway?.url }

@@ -76,6 +76,24 @@ export class FrameDecoder {
    * @throws CocoonError FRAME_TOO_LARGE (reason OVER_LIMIT) as soon as the prefix shows the frame is too big
    */
   next (): Uint8Array | undefined {
+    const end = this.#frameEnd()
+    if (end === undefined) return undefined
+    const payload = this.#buffer.subarray(end.start, end.end)
+    this.#buffer.consume(end.end)
+    return payload
+  }
+
+  /** Whether a whole frame is buffered, so that `next()` returns one (or throws for an oversized one). */
+  hasFrame (): boolean {
+    try {
+      return this.#frameEnd() !== undefined
+    } catch {
+      return true // next() will throw FRAME_TOO_LARGE for it
+    }
+  }
+
+  /** Where the first buffered frame's payload starts and ends, or undefined while it is incomplete. */
+  #frameEnd (): { start: number, end: number } | undefined {
     const buffered = this.#buffer.byteLength
     let length = 0
     let scale = 1
@@ -88,9 +106,7 @@ export class FrameDecoder {
         if (length > this.maxFrameBytes) throw this.#tooLarge(length)
         const end = i + 1 + length
         if (buffered < end) return undefined
-        const payload = this.#buffer.subarray(i + 1, end)
-        this.#buffer.consume(end)
-        return payload
+        return { start: i + 1, end }
       }
     }
     // the prefix is still going after as many bytes as the largest allowed length needs

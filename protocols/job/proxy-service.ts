@@ -13,10 +13,14 @@ import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
   MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
+import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
+
+/** Most chunks relayed in one send to the client. */
+const RELAY_BATCH_MAX = 64
 
 /** How often a waiting job looks for a free slot again. */
 const SLOT_POLL_MS = 50
@@ -58,6 +62,8 @@ export class ProxyService implements Startable {
   private readonly init: ProxyServiceInit
   private readonly limits: ClientLimits
   private readonly log: Logger
+  /** One negotiated work stream per recently used worker, so a job does not wait for a stream to open. */
+  private readonly workStreams: WarmStreams
   private sweepTimer?: ReturnType<typeof setInterval>
 
   constructor (components: ProxyServiceComponents, init: ProxyServiceInit) {
@@ -66,6 +72,17 @@ export class ProxyService implements Startable {
     this.limits = init.limits ?? new ClientLimits()
     this.stats = init.stats ?? new WorkerStats()
     this.log = init.logger ?? pino({ level: 'silent' })
+    this.workStreams = new WarmStreams({
+      protocol: WORK_PROTOCOL,
+      dial: async (peer, protocol, options) => await components.dialProtocol(peer, protocol, { ...options, maxOutboundStreams: MAX_INBOUND_STREAMS }),
+      // the worker waits REQUEST_TIMEOUT_MS for the job on a new stream
+      maxIdleMs: REQUEST_TIMEOUT_MS / 2
+    })
+  }
+
+  /** Work streams handed to jobs already open (warm) and opened on demand (cold). */
+  get workStreamCounters (): { warm: number, cold: number } {
+    return { ...this.workStreams.counters }
   }
 
   async start (): Promise<void> {
@@ -76,6 +93,7 @@ export class ProxyService implements Startable {
 
   async stop (): Promise<void> {
     clearInterval(this.sweepTimer)
+    this.workStreams.stop()
     await this.components.unhandle(JOB_PROTOCOL)
   }
 
@@ -84,7 +102,12 @@ export class ProxyService implements Startable {
     const clientId = connection.remotePeer.toString()
     let release: (() => void) | undefined
     try {
-      const first = await client.read(codecs.client)
+      // A stream closed before its first frame asked for nothing (a client's warm stream it no longer needs).
+      const first = await client.readOrEnd(codecs.client)
+      if (first === undefined) {
+        await client.closeWrite().catch(() => {})
+        return
+      }
       if (first.models != null) {
         await client.write(codecs.proxy, { models: { models: summariseModels(this.init.table.list()) } })
         await client.closeWrite()
@@ -129,6 +152,7 @@ export class ProxyService implements Startable {
         throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
       }
       const workerId = picked.entry.peerId
+      const workerPeer = peerIdFromString(workerId)
       exclude.add(workerId)
       if (attempt > 1) this.counters.failovers++
       // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
@@ -136,11 +160,12 @@ export class ProxyService implements Startable {
       const outcome: Attempt = { ok: false }
       let result: 'done' | CocoonError
       try {
-        result = await this.attempt(client, queue, peerIdFromString(workerId), picked.price, jobId, attempt, route, outcome)
+        result = await this.attempt(client, queue, workerPeer, picked.price, jobId, attempt, route, outcome)
       } finally {
         this.stats.end(workerId, outcome.ok, outcome.firstChunkMs)
       }
       if (result === 'done') return
+      this.workStreams.forget(workerPeer)
       lastError = result
       this.log.warn({ worker: workerId, attempt, err: result.message }, 'worker lost; failing over')
     }
@@ -182,13 +207,8 @@ export class ProxyService implements Startable {
       this.log.warn({ worker: worker.toString(), err: e.message }, 'worker not offered')
       return e
     }
-    // Open the worker stream (connection, muxer stream) while the client verifies the offer and seals the job.
-    const dialing = this.components.dialProtocol(worker, WORK_PROTOCOL, {
-      signal: AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]),
-      maxOutboundStreams: MAX_INBOUND_STREAMS,
-      // The protocol name travels with the job itself: no negotiation round trip.
-      negotiateFully: false
-    })
+    // Take the worker stream (warm, or opened now) while the client verifies the offer and seals the job.
+    const dialing = this.workStreams.take(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
     dialing.catch(() => {}) // awaited below; an unused dial must not become an unhandled rejection
     let frame: ClientFrame
     try {
@@ -227,9 +247,29 @@ export class ProxyService implements Startable {
         }
         if (frame.chunk != null) {
           outcome.firstChunkMs ??= Date.now() - started
-          this.counters.bytesRelayed += frame.chunk.ciphertext.byteLength
-          await client.write(codecs.proxy, { chunk: frame.chunk })
-        } else if (frame.final != null) {
+          // Chunks that arrived together leave together: one send to the client for all of them. While the
+          // proxy keeps up that is one chunk (no added latency); when it falls behind, its per-send cost shrinks.
+          const chunks = [frame.chunk]
+          let next: typeof frame | undefined
+          let broken: CocoonError | undefined
+          while (work.hasBufferedFrame && chunks.length < RELAY_BATCH_MAX) {
+            try {
+              next = await work.read(codecs.work)
+            } catch (err) {
+              broken = toCocoonError(err)
+              break
+            }
+            if (next.chunk == null) break
+            chunks.push(next.chunk)
+            next = undefined
+          }
+          for (const chunk of chunks) this.counters.bytesRelayed += chunk.ciphertext.byteLength
+          await client.writeMany(codecs.proxy, chunks.map(chunk => ({ chunk })))
+          if (broken != null) return new CocoonError('WORKER_LOST', `worker stream broke: ${broken.message}`, { cause: broken.code })
+          if (next == null) continue
+          frame = next
+        }
+        if (frame.final != null) {
           outcome.ok = true
           await client.write(codecs.proxy, { final: frame.final })
           await client.closeWrite()

@@ -63,7 +63,12 @@ export class WorkService implements Startable {
     const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
     const controller = new AbortController()
     try {
-      const req = await frames.read(codecs.workRequest)
+      // A stream closed before its first frame asked for nothing (a proxy's warm stream it no longer needs).
+      const req = await frames.readOrEnd(codecs.workRequest)
+      if (req === undefined) {
+        await frames.closeWrite().catch(() => {})
+        return
+      }
       if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
       const { session, payload } = this.open(req.job)
       const model = this.init.findModel(payload.model)

@@ -2,7 +2,7 @@ import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput } from './errors.js'
-import { agree, checkKey, deriveSessionKeys, generateSealKeyPair, sealPublicKeyOf } from './keys.js'
+import { agree, checkKey, deriveSessionKeys, ephemeralKeyFromRaw, generateEphemeralKey, type EphemeralKey } from './keys.js'
 import type { SealedChunk } from './channel.js'
 
 /** What the client sends (through the proxy) to the worker: `SealedJob{jobId, ephemeralKey, ciphertext}` minus the jobId. */
@@ -62,7 +62,7 @@ export class ClientSession {
 
 /** Seals a job to a worker's seal key with a fresh ephemeral key. */
 export function sealJob (input: SealJobInput): { sealed: SealedJob, session: ClientSession } {
-  return sealJobWithEphemeral(input, generateSealKeyPair().privateKey)
+  return sealWith(input, generateEphemeralKey())
 }
 
 /**
@@ -70,8 +70,12 @@ export function sealJob (input: SealJobInput): { sealed: SealedJob, session: Cli
  * for two jobs would reuse nonces. Tests use it to pin known-answer vectors.
  */
 export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: Uint8Array): { sealed: SealedJob, session: ClientSession } {
-  checkKey(input.workerSealKey, 'worker seal key')
   checkKey(ephemeralPrivateKey, 'ephemeral private key')
+  return sealWith(input, ephemeralKeyFromRaw(ephemeralPrivateKey))
+}
+
+function sealWith (input: SealJobInput, ephemeral: EphemeralKey): { sealed: SealedJob, session: ClientSession } {
+  checkKey(input.workerSealKey, 'worker seal key')
   checkJobId(input.jobId)
   checkAttempt(input.attempt)
   if (!(input.plaintext instanceof Uint8Array)) throw badSealInput('plaintext must be a Uint8Array')
@@ -79,8 +83,8 @@ export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: 
   // copies: the session must not change if the caller reuses its buffers
   const jobId = copyBytes(input.jobId)
   const workerSealKey = copyBytes(input.workerSealKey)
-  const ephemeralKey = sealPublicKeyOf(ephemeralPrivateKey)
-  const sharedSecret = agree(ephemeralPrivateKey, workerSealKey)
+  const ephemeralKey = ephemeral.publicKey
+  const sharedSecret = agree(ephemeral.privateKey, workerSealKey, { reusedPublicKey: true })
   const keys = deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
   const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)
   return {

@@ -44,6 +44,53 @@ function rawPublic (key: KeyObject): Uint8Array {
   return new Uint8Array(key.export({ format: 'der', type: 'spki' }).subarray(SPKI_PREFIX.byteLength))
 }
 
+/**
+ * Importing a raw key into OpenSSL costs more than the agreement itself (~0.1 ms each on a small VM), and the
+ * same keys come back job after job: a worker's own seal key, and on a client the seal keys of the few workers
+ * it uses. Both are kept as KeyObjects. Worker seal keys are public; the private seal key is cached against the
+ * caller's own buffer (a WeakMap, so it goes when the buffer does) and its bytes are checked on every hit.
+ */
+const WORKER_KEY_CACHE_SIZE = 256
+const publicKeys = new Map<string, KeyObject>()
+const privateKeys = new WeakMap<Uint8Array, { bytes: Uint8Array, key: KeyObject, publicRaw: Uint8Array }>()
+
+function cachedPublicKeyObject (raw: Uint8Array): KeyObject {
+  const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex')
+  let key = publicKeys.get(id)
+  if (key == null) {
+    key = publicKeyObject(raw)
+    if (publicKeys.size >= WORKER_KEY_CACHE_SIZE) publicKeys.delete(publicKeys.keys().next().value as string)
+    publicKeys.set(id, key)
+  }
+  return key
+}
+
+function cachedPrivateKey (raw: Uint8Array): { key: KeyObject, publicRaw: Uint8Array } {
+  const hit = privateKeys.get(raw)
+  if (hit != null && Buffer.compare(hit.bytes, raw) === 0) return hit
+  const key = privateKeyObject(raw)
+  const entry = { bytes: Uint8Array.from(raw), key, publicRaw: rawPublic(createPublicKey(key)) }
+  privateKeys.set(raw, entry)
+  return entry
+}
+
+/** A one-job key pair kept as an OpenSSL key: never exported, never imported again. */
+export interface EphemeralKey {
+  privateKey: KeyObject
+  publicKey: Uint8Array
+}
+
+export function generateEphemeralKey (): EphemeralKey {
+  const { privateKey, publicKey } = generateKeyPairSync('x25519')
+  return { privateKey, publicKey: rawPublic(publicKey) }
+}
+
+/** The ephemeral key for known-answer tests, from raw bytes. */
+export function ephemeralKeyFromRaw (raw: Uint8Array): EphemeralKey {
+  const privateKey = privateKeyObject(raw)
+  return { privateKey, publicKey: rawPublic(createPublicKey(privateKey)) }
+}
+
 export function generateSealKeyPair (): SealKeyPair {
   const { privateKey, publicKey } = generateKeyPairSync('x25519')
   const der = privateKey.export({ format: 'der', type: 'pkcs8' })
@@ -52,7 +99,7 @@ export function generateSealKeyPair (): SealKeyPair {
 
 export function sealPublicKeyOf (privateKey: Uint8Array): Uint8Array {
   checkKey(privateKey, 'seal private key')
-  return rawPublic(createPublicKey(privateKeyObject(privateKey)))
+  return Uint8Array.from(cachedPrivateKey(privateKey).publicRaw)
 }
 
 export function checkKey (key: unknown, what: string): asserts key is Uint8Array {
@@ -65,9 +112,12 @@ export function checkKey (key: unknown, what: string): asserts key is Uint8Array
  * X25519 agreement. Low-order public keys force an all-zero shared secret, which would let anyone who picks
  * such a key predict the session keys: OpenSSL refuses to derive one, and we check again; that is `BAD_KEY`.
  */
-export function agree (privateKey: Uint8Array, publicKey: Uint8Array): Uint8Array {
+export function agree (privateKey: Uint8Array | KeyObject, publicKey: Uint8Array, opts: { reusedPublicKey?: boolean } = {}): Uint8Array {
   try {
-    const shared = new Uint8Array(diffieHellman({ privateKey: privateKeyObject(privateKey), publicKey: publicKeyObject(publicKey) }))
+    const own = privateKey instanceof Uint8Array ? cachedPrivateKey(privateKey).key : privateKey
+    // Only a key that comes back (a worker's seal key) is worth keeping; an ephemeral key is seen once.
+    const peer = opts.reusedPublicKey === true ? cachedPublicKeyObject(publicKey) : publicKeyObject(publicKey)
+    const shared = new Uint8Array(diffieHellman({ privateKey: own, publicKey: peer }))
     if (shared.every(b => b === 0)) throw new Error('all-zero shared secret')
     return shared
   } catch (err) {

@@ -43,6 +43,22 @@ describe('FrameStream', () => {
     assert.equal((await a.read(TestFrame)).text, 'reply')
   })
 
+  it('writeMany sends several frames in one send; the reader sees them as separate frames, already buffered', async () => {
+    const [a, b, rawA] = await pair()
+    let sends = 0
+    const send = rawA.send.bind(rawA)
+    rawA.send = (data) => { sends++; return send(data) }
+    await a.writeMany(TestFrame, [1, 2, 3].map(seq => ({ seq, text: `t${seq}`, body: new Uint8Array(seq) })))
+    assert.equal(sends, 1)
+    assert.equal((await b.read(TestFrame)).seq, 1)
+    assert.equal(b.hasBufferedFrame, true, 'the rest of the batch is buffered')
+    assert.equal((await b.read(TestFrame)).seq, 2)
+    assert.equal((await b.read(TestFrame)).seq, 3)
+    assert.equal(b.hasBufferedFrame, false)
+    await rejectsWith(a.writeMany(TestFrame, [{ seq: 1, text: '', body: new Uint8Array() }, { seq: 2, text: '', body: new Uint8Array(70 * 1024) }]), 'FRAME_TOO_LARGE')
+    assert.equal(sends, 1, 'a batch with one oversized frame sends nothing')
+  })
+
   it('an empty message is a zero-length frame and still arrives', async () => {
     const [a, b] = await pair()
     await a.write(TestFrame, { seq: 0, text: '', body: new Uint8Array() })

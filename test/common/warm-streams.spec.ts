@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { noise } from '@libp2p/noise'
+import { tcp } from '@libp2p/tcp'
+import { yamux } from '@libp2p/yamux'
+import { createLibp2p } from 'libp2p'
+import { WarmStreams } from '../../protocols/common/warm-streams.js'
+import type { Libp2p, Stream } from '@libp2p/interface'
+
+/** Real TCP + Noise + Yamux: what matters is how real streams open, close and reset. */
+const PROTOCOL = '/cocoon/test-warm/1.0.0'
+
+async function node (): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()]
+  })
+}
+
+const sleep = async (ms: number): Promise<void> => { await new Promise(resolve => setTimeout(resolve, ms)) }
+
+async function until (check: () => boolean, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(10)
+  }
+}
+
+/** Sends one byte and resolves with the byte the server echoes back (plus one). */
+async function roundTrip (stream: Stream, byte: number): Promise<number> {
+  const answer = new Promise<number>((resolve) => {
+    stream.addEventListener('message', (evt) => { resolve(evt.data.subarray()[0]) }, { once: true })
+  })
+  stream.send(Uint8Array.of(byte))
+  return answer
+}
+
+describe('WarmStreams: negotiated streams kept ready for the next job', () => {
+  let server: Libp2p
+  let client: Libp2p
+  let inbound: Stream[]
+  let pool: WarmStreams | undefined
+
+  before(async () => {
+    server = await node()
+    client = await node()
+    await server.handle(PROTOCOL, (stream) => {
+      inbound.push(stream)
+      stream.addEventListener('message', (evt) => { stream.send(Uint8Array.of(evt.data.subarray()[0] + 1)) })
+      stream.addEventListener('remoteCloseWrite', () => { void stream.close().catch(() => {}) })
+    })
+    await client.dial(server.getMultiaddrs()[0])
+  })
+
+  beforeEach(() => { inbound = [] })
+  afterEach(() => { pool?.stop() })
+
+  after(async () => {
+    await Promise.all([client?.stop(), server?.stop()])
+  })
+
+  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number } = {}): WarmStreams => {
+    pool = new WarmStreams({
+      protocol: PROTOCOL,
+      dial: async (peer, protocol, options) => await client.dialProtocol(peer, protocol, options),
+      maxIdleMs: opts.maxIdleMs ?? 5000,
+      keepWarmMs: opts.keepWarmMs,
+      clock: opts.clock
+    })
+    return pool
+  }
+
+  it('dials the first stream, opens the next once it closes, and hands that one out already negotiated', async () => {
+    const p = makePool()
+    const first = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.equal(await roundTrip(first, 1), 2)
+    assert.equal(p.size, 0, 'nothing is opened while the first stream is in use')
+    await first.close()
+    await until(() => p.size === 1, 'a warm stream')
+    const second = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.equal(await roundTrip(second, 41), 42)
+    assert.deepEqual(p.counters, { warm: 1, cold: 1 })
+    await second.close()
+  })
+
+  it('never hands out a stream the server closed or reset while it sat idle', async () => {
+    const p = makePool()
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await until(() => p.size === 1, 'a warm stream')
+    // The server gives up on the idle stream (as a proxy does when no first frame comes).
+    inbound.at(-1)?.abort(new Error('server lost patience'))
+    await sleep(50)
+    const fresh = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.equal(fresh.status, 'open')
+    assert.equal(await roundTrip(fresh, 7), 8)
+    assert.deepEqual(p.counters, { warm: 0, cold: 2 })
+    await fresh.close()
+  })
+
+  it('replaces an idle stream before the server would give up on it', async () => {
+    const p = makePool({ maxIdleMs: 150 })
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await until(() => p.size === 1, 'a warm stream')
+    const firstIdle = inbound.length
+    await until(() => inbound.length > firstIdle, 'a replacement stream', 2000)
+    await until(() => p.size === 1, 'the replacement to be ready')
+    const s = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.equal(await roundTrip(s, 9), 10)
+    assert.equal(p.counters.warm, 1)
+    await s.close()
+  })
+
+  it('lets a peer go cold when it has not been used for keepWarmMs', async () => {
+    let now = 1_000_000
+    const p = makePool({ keepWarmMs: 1000, clock: () => now })
+    const s = await p.take(server.peerId, AbortSignal.timeout(5000))
+    now += 5000 // the stream stays in use longer than keepWarmMs
+    await s.close()
+    await sleep(100)
+    assert.equal(p.size, 0)
+    assert.equal(inbound.length, 1, 'no stream was opened for a peer nobody uses')
+  })
+
+  it('forget() and stop() close the idle streams they hold', async () => {
+    const p = makePool()
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await until(() => p.size === 1, 'a warm stream')
+    const idle = inbound.at(-1)
+    p.forget(server.peerId)
+    assert.equal(p.size, 0)
+    await until(() => idle?.status === 'closed', 'the idle stream to close on the server')
+
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await until(() => p.size === 1, 'a warm stream again')
+    const another = inbound.at(-1)
+    p.stop()
+    assert.equal(p.size, 0)
+    await until(() => another?.status === 'closed', 'the idle stream to close on stop')
+  })
+})

@@ -17,6 +17,14 @@ export const FIRST_CHUNK_TIMEOUT_MS = 60_000
 /** Deadline between two chunks of a running answer; a silent worker counts as lost. @default 15 s */
 export const CHUNK_IDLE_TIMEOUT_MS = 15_000
 
+/**
+ * How long a worker holds tokens after sending a chunk, so that tokens arriving meanwhile share the next chunk.
+ * The first token is never held. Below human perception and below one token of a GPU-served model (5–20 ms), so
+ * only models faster than this are batched, and for them per-token costs (seal, frame, relay, open) shrink.
+ * @default 2 ms
+ */
+export const CHUNK_COALESCE_MS = 2
+
 /** Workers the proxy tries for one job before giving up with WORKER_LOST. @default 3 */
 export const MAX_ATTEMPTS = 3
 

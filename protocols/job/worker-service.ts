@@ -8,7 +8,7 @@ import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { openJob, type WorkerSession } from '../seal/index.js'
 import { codecs, finalSigningBytes } from './codecs.js'
-import { MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
+import { CHUNK_COALESCE_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
 import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './gen/messages.js'
 import { toGenerateRequest } from './payload.js'
 
@@ -136,18 +136,30 @@ export class WorkService implements Startable {
     const encoder = new TextEncoder()
     let usage: Usage = { promptTokens: 0, completionTokens: 0 }
     let finishReason = 'stop'
-    // Tokens that arrive while a chunk is being written go out together in the next one: no latency is added
-    // while the path keeps up, and per-chunk work (seal, frame, relay, open) shrinks when it does not.
+    // Tokens that arrive while a chunk is being written, or within CHUNK_COALESCE_MS of the last chunk, go out
+    // together in the next one. The first token leaves at once; later ones wait at most that long. Every chunk
+    // costs a seal, a frame, a relay hop and an open on the way, so a fast model streams several tokens per chunk
+    // instead of paying that per token; a model slower than one token per CHUNK_COALESCE_MS is not delayed.
     let pending = ''
     let writing: Promise<void> | undefined
     let writeError: unknown
-    const drain = (): void => {
-      if (writing != null) return
+    let lastSent = -Infinity
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const drain = (force = false): void => {
+      if (writing != null || pending === '') return
+      const wait = lastSent + CHUNK_COALESCE_MS - performance.now()
+      if (!force && wait > 0) {
+        timer ??= setTimeout(() => { timer = undefined; drain(true) }, wait)
+        return
+      }
+      clearTimeout(timer)
+      timer = undefined
       writing = (async () => {
         try {
           while (pending !== '') {
             const text = pending
             pending = ''
+            lastSent = performance.now()
             hash.update(encoder.encode(text))
             const sealed = session.sealChunk(ChunkPayload.encode({ text, finishReason: '' }), { final: false })
             await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
@@ -159,19 +171,25 @@ export class WorkService implements Startable {
         }
       })()
     }
-    for await (const ev of model.generate(req, signal)) {
-      if (writeError != null) throw writeError
-      if (ev.type === 'token') {
-        if (ev.text === '') continue
-        pending += ev.text
-        drain()
-      } else {
-        if (ev.finishReason === 'cancelled') throw new CocoonError('CANCELLED', 'generation cancelled')
-        usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens }
-        finishReason = ev.finishReason
+    try {
+      for await (const ev of model.generate(req, signal)) {
+        if (writeError != null) throw writeError
+        if (ev.type === 'token') {
+          if (ev.text === '') continue
+          pending += ev.text
+          drain()
+        } else {
+          if (ev.finishReason === 'cancelled') throw new CocoonError('CANCELLED', 'generation cancelled')
+          usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens }
+          finishReason = ev.finishReason
+        }
       }
+      while (writing != null) await writing
+      drain(true)
+      while (writing != null) await writing
+    } finally {
+      clearTimeout(timer)
     }
-    while (writing != null) await writing
     if (writeError != null) throw writeError
     const last = session.sealChunk(ChunkPayload.encode({ text: '', finishReason, usage }), { final: true })
     await frames.write(codecs.work, { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } }, { signal })

@@ -1,238 +1,217 @@
 /**
  * Issue 2: capacity gossip in a 50-node swarm.
  *
- * 50 real libp2p nodes in this process (node/libp2p.ts buildLibp2p: TCP, noise, yamux, kad-dht, gossipsub) with
- * the real CapacityService; 3 are proxies, the rest workers announcing a synthetic but well-formed snapshot. No
- * chain, no models, no attestation admission: pure gossip. Each node bootstraps to one random node already
- * running, as a real node would, and finds the rest through the DHT and gossip.
+ * 50 real libp2p nodes (node/libp2p.ts buildLibp2p: TCP, noise, yamux, kad-dht, gossipsub) with the real
+ * CapacityService (bench/lib-swarm-node.ts); 3 are proxies, the rest workers announcing a synthetic but
+ * well-formed snapshot. No chain, no models, no attestation admission: pure gossip. Each node bootstraps to one
+ * random node already running, as a real node would, and finds the rest through the DHT and gossip.
+ *
+ * The nodes are spread over HOSTS child processes (bench/lib-swarm-host.ts), node i on host i mod HOSTS, so the
+ * proxies land on different hosts; this process only coordinates. In one process the 50 nodes' gossip
+ * validation, noise and yamux share one event loop, which lagged by seconds on this 2-core machine (tables stuck
+ * at 42-45 of 47 workers); spread over processes they use every core, as 50 separate machines would.
  *
  * Figures:
  * - joinToFirstProxy{P50,Max}Ms: from the moment a new worker begins to start (libp2p created, started,
  *   announcing) until its announcement entered the first proxy's CapacityTable; over JOINS joins, one at a time.
  * - joinToAllProxies{P50,Max}Ms: the same until every proxy has it.
+ * - joinNodeStartP50Ms, joinToFirstNeighbourP50Ms: where a join's time goes: until the node is started and
+ *   announcing, and until one of its announcements first reached a peer (the rest is propagation).
  * - gossipBytesPerNodePerMinute: gossipsub bytes sent per node per minute in steady state, counted on the
  *   gossip streams themselves (see lib-gossip-meter.ts), over a WINDOW_MS window after the joins.
+ * - proxyTableSizesAtSettle: how many workers each proxy's table held when the swarm settled (or gave up).
  */
-import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { randomBytes } from '@noble/hashes/utils.js'
-import { buildLibp2p, type CocoonLibp2p } from '../node/libp2p.js'
-import { BootstrapKeeper } from '../node/bootstrap-keeper.js'
-import { peerIdFromString } from '@libp2p/peer-id'
-import {
-  ANNOUNCE_INTERVAL_MS, CapacityService, encodeAnnouncement, type CapacitySnapshot
-} from '../protocols/capacity/index.js'
-import { meterGossip, type GossipMeter } from './lib-gossip-meter.js'
-import { percentile, round, sleep, waitUntil } from './lib-stats.js'
+import { availableParallelism } from 'node:os'
+import { ANNOUNCE_INTERVAL_MS, ENTRY_TTL_MS, encodeAnnouncement } from '../protocols/capacity/index.js'
+import { SwarmHost, type HostStats } from './lib-swarm-hosts.js'
+import { syntheticSnapshot, type SwarmRole } from './lib-swarm-node.js'
+import { percentile, round, sleep } from './lib-stats.js'
 
-/**
- * Nodes in the swarm (COCOON_SWARM_NODES to change). All run in this one process: every node verifies every
- * announcement's signature, so one thread carries about 25-30 nodes on this 2-core machine before its event loop
- * saturates and handshakes time out; the issue's 50 need the nodes spread over processes (not done yet).
- */
+/** Nodes in the swarm (COCOON_SWARM_NODES to change). */
 const SWARM_NODES = Number(process.env.COCOON_SWARM_NODES ?? 50)
+/** Child processes the nodes are spread over (COCOON_SWARM_HOSTS): one per core, at least 2, at most 4. */
+const HOSTS = Number(process.env.COCOON_SWARM_HOSTS ?? Math.min(4, Math.max(2, availableParallelism())))
 /** Positions of the proxies in the start order: the first node, and two started later among the workers. */
 const PROXY_POSITIONS = new Set([0, Math.round(SWARM_NODES / 3), Math.round(SWARM_NODES * 2 / 3)])
 const JOINS = 8
 /** Time each join may take before it counts as failed. */
 const JOIN_TIMEOUT_MS = 15_000
-const SETTLE_TIMEOUT_MS = 150_000
+/** Time the swarm may take to settle (every proxy lists every worker); past it the bench goes on and says so. */
+const SETTLE_TIMEOUT_MS = 120_000
 const WINDOW_MS = 30_000
 /**
  * Pause between node starts. 50 nodes started back to back spend seconds in noise handshakes and DHT
- * self-queries at once; in one process on 2 cores the event loop then lags by seconds, pings and handshakes
- * time out and connections drop, which measures the machine, not the protocol.
+ * self-queries at once; on 2 cores the event loops then lag by seconds, pings and handshakes time out and
+ * connections drop, which measures the machine, not the protocol.
  */
 const START_STAGGER_MS = 300
-/** Joins begin once the event loop's p99 delay over a second is below this (or QUIET_TIMEOUT_MS passed). */
+/** Joins begin once every host's event-loop delay p99 over a second is below this (or QUIET_TIMEOUT_MS passed). */
 const QUIET_P99_MS = 100
 const QUIET_TIMEOUT_MS = 30_000
-/** Loopback swarms dial fast and often; see NOTES.md (libp2p connection manager). */
-const INBOUND_CONNECTION_THRESHOLD = 10_000
+/** How often the coordinator asks the hosts whether a joiner has arrived (arrival times are taken on the hosts). */
+const JOIN_POLL_MS = 25
 
-interface SwarmNode {
-  role: 'proxy' | 'worker'
+interface NodeRef {
   id: string
-  libp2p: CocoonLibp2p
-  capacity: CapacityService
-  meter: GossipMeter
-  /** Proxies: when each worker first entered this node's table (performance.now()). */
-  seen: Map<string, number>
-  keeper: BootstrapKeeper
-}
-
-/** Announcements any node's validator rejected, by reason (with seq numbers stripped so reasons group). */
-const rejects = new Map<string, number>()
-
-function rejectSummary (): string {
-  const top = [...rejects].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${n} x ${r}`)
-  return top.length === 0 ? 'no announcement was rejected' : `rejected announcements: ${top.join('; ')}`
-}
-
-/** What a mid-range GPU worker serving one model would announce. */
-function syntheticSnapshot (): CapacitySnapshot {
-  const certHash = randomBytes(32)
-  return {
-    models: [{ id: 'cocoon-tiny', sha256: new Uint8Array(32).fill(7), contextLength: 4096, priceNanoPerToken: 1000n }],
-    slots: 4,
-    freeSlots: 4,
-    queue: 0,
-    tokensPerSecond: 48.5,
-    firstTokenMs: 35.2,
-    gpu: 'NVIDIA H100 80GB HBM3',
-    gpuMemoryBytes: 80n * 2n ** 30n,
-    certHash
-  }
-}
-
-async function startNode (role: 'proxy' | 'worker', bootstrap: string[]): Promise<SwarmNode> {
-  const libp2p = await buildLibp2p({
-    role,
-    privateKey: await generateKeyPair('Ed25519'),
-    listen: ['/ip4/127.0.0.1/tcp/0'],
-    bootstrap,
-    inboundConnectionThreshold: INBOUND_CONNECTION_THRESHOLD
-  })
-  const meter = meterGossip(libp2p)
-  const capacity = new CapacityService({ peerId: libp2p.peerId, pubsub: libp2p.services.pubsub })
-  // As a real node (node/create-node.ts) does: keep dialling the bootstrap peer while alone.
-  const keeper = new BootstrapKeeper(libp2p, bootstrap)
-  const node: SwarmNode = { role, id: libp2p.peerId.toString(), libp2p, capacity, meter, seen: new Map(), keeper }
-  capacity.events.onReject = (_from, reason) => {
-    const key = reason.replace(/\d+/g, 'N')
-    rejects.set(key, (rejects.get(key) ?? 0) + 1)
-  }
-  if (role === 'proxy') {
-    capacity.events.onAnnouncement = (peerId) => {
-      if (!node.seen.has(peerId)) node.seen.set(peerId, performance.now())
-      // As the proxy role (node/roles/proxy.ts) does: hear every worker first hand.
-      const id = peerIdFromString(peerId)
-      if (libp2p.getConnections(id).length === 0) libp2p.dial(id, { signal: AbortSignal.timeout(10_000) }).catch(() => {})
-    }
-  }
-  await libp2p.start()
-  keeper.start()
-  await capacity.start()
-  if (role === 'worker') capacity.startAnnouncing(syntheticSnapshot)
-  return node
-}
-
-async function stopNode (node: SwarmNode): Promise<void> {
-  node.meter.stop()
-  node.keeper.stop()
-  await node.capacity.stop()
-  await node.libp2p.stop()
-}
-
-function addressOf (node: SwarmNode): string {
-  return node.libp2p.getMultiaddrs()[0].toString()
-}
-
-/** Waits until the process is quiet enough that join times measure gossip, not a saturated event loop. */
-async function waitForQuiet (delay: ELDHistogram): Promise<number> {
-  const deadline = Date.now() + QUIET_TIMEOUT_MS
-  while (true) {
-    delay.reset()
-    await sleep(1000)
-    const p99 = delay.percentile(99) / 1e6
-    if (p99 < QUIET_P99_MS || Date.now() > deadline) return p99
-  }
+  role: SwarmRole
+  address: string
+  host: SwarmHost
 }
 
 function pick<T> (items: T[]): T {
   return items[Math.floor(Math.random() * items.length)]
 }
 
+async function allStats (hosts: SwarmHost[]): Promise<HostStats[]> {
+  return await Promise.all(hosts.map(async h => h.stats()))
+}
+
+function rejectSummary (stats: HostStats[]): { count: number, text: string } {
+  const merged = new Map<string, number>()
+  for (const s of stats) for (const [r, n] of Object.entries(s.rejects)) merged.set(r, (merged.get(r) ?? 0) + n)
+  const top = [...merged].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([r, n]) => `${n} x ${r}`)
+  return { count: [...merged.values()].reduce((a, b) => a + b, 0), text: top.join('; ') }
+}
+
+/** Waits until every proxy lists every worker; returns whether it happened and the table sizes it ended with. */
+async function settle (hosts: SwarmHost[], workers: number): Promise<{ settled: boolean, sizes: number[] }> {
+  const deadline = Date.now() + SETTLE_TIMEOUT_MS
+  while (true) {
+    const sizes = (await allStats(hosts)).flatMap(s => s.tableSizes)
+    if (sizes.every(n => n >= workers)) return { settled: true, sizes }
+    if (Date.now() > deadline) return { settled: false, sizes }
+    await sleep(500)
+  }
+}
+
+/** Waits until the hosts are quiet enough that join times measure gossip, not saturated event loops. */
+async function waitForQuiet (hosts: SwarmHost[]): Promise<number> {
+  const deadline = Date.now() + QUIET_TIMEOUT_MS
+  while (true) {
+    await Promise.all(hosts.map(async h => h.reset()))
+    await sleep(1000)
+    const p99 = Math.max(...(await allStats(hosts)).map(s => s.eventLoopDelayP99Ms))
+    if (p99 < QUIET_P99_MS || Date.now() > deadline) return p99
+  }
+}
+
+/**
+ * Times (epoch ms) at which each proxy first listed `worker`, polled until all proxies have it or time runs out,
+ * and when the worker's announcement first reached a peer.
+ */
+async function arrivals (hosts: SwarmHost[], worker: string, proxies: number): Promise<{ times: number[], firstHeardAt?: number }> {
+  const deadline = Date.now() + JOIN_TIMEOUT_MS
+  while (true) {
+    const answers = await Promise.all(hosts.map(async h => h.seen(worker)))
+    const times = answers.flatMap(a => a.times)
+    if (times.length >= proxies || Date.now() > deadline) return { times, firstHeardAt: answers.find(a => a.firstHeardAt != null)?.firstHeardAt }
+    await sleep(JOIN_POLL_MS)
+  }
+}
+
 export async function run (): Promise<Record<string, number | string>> {
-  rejects.clear()
-  const delay = monitorEventLoopDelay({ resolution: 10 })
-  delay.enable()
-  const nodes: SwarmNode[] = []
-  const proxies = (): SwarmNode[] => nodes.filter(n => n.role === 'proxy')
-  const workers = (): SwarmNode[] => nodes.filter(n => n.role === 'worker')
+  const hosts = Array.from({ length: HOSTS }, (_, i) => new SwarmHost(i))
+  const nodes: NodeRef[] = []
+  const proxyCount = PROXY_POSITIONS.size
+  const workerCount = (): number => nodes.filter(n => n.role === 'worker').length
   try {
     const startT = performance.now()
     for (let i = 0; i < SWARM_NODES; i++) {
-      const bootstrap = nodes.length === 0 ? [] : [addressOf(pick(nodes))]
-      nodes.push(await startNode(PROXY_POSITIONS.has(i) ? 'proxy' : 'worker', bootstrap))
+      const role: SwarmRole = PROXY_POSITIONS.has(i) ? 'proxy' : 'worker'
+      const host = hosts[i % HOSTS]
+      const bootstrap = nodes.length === 0 ? [] : [pick(nodes).address]
+      const started = await host.start(role, bootstrap)
+      nodes.push({ id: started.id, role, address: started.address, host })
       await sleep(START_STAGGER_MS)
     }
     const startMs = performance.now() - startT
 
     const settleT = performance.now()
-    const complete = (): boolean => proxies().every(p => workers().every(w => p.capacity.table.get(w.id) != null))
-    const settled = await waitUntil(complete, SETTLE_TIMEOUT_MS, 50)
+    const { settled, sizes: sizesAtSettle } = await settle(hosts, workerCount())
     const settleMs = performance.now() - settleT
-    if (!settled) {
-      const sizes = proxies().map(p => p.capacity.table.size).join(', ')
-      const isolated = nodes.filter(n => n.libp2p.getConnections().length === 0).length
-      const lag = round(delay.percentile(99) / 1e6, 0)
-      throw new Error(`proxies did not see all ${workers().length} workers within ${SETTLE_TIMEOUT_MS} ms (table sizes ${sizes}; ${isolated} nodes without connections; event loop delay p99 ${lag} ms; ${rejectSummary()})`)
-    }
 
-    const quietP99 = await waitForQuiet(delay)
-    delay.reset()
+    const quietP99 = await waitForQuiet(hosts)
+    await Promise.all(hosts.map(async h => h.reset()))
     const toFirst: number[] = []
     const toAll: number[] = []
+    const nodeStart: number[] = []
+    const toFirstHeard: number[] = []
     const failures: string[] = []
     for (let j = 0; j < JOINS; j++) {
-      const t0 = performance.now()
-      const connected = workers().filter(w => w.libp2p.getConnections().length > 0)
-      const joiner = await startNode('worker', [addressOf(pick(connected.length > 0 ? connected : workers()))])
-      const arrived = await waitUntil(() => proxies().every(p => p.seen.has(joiner.id)), JOIN_TIMEOUT_MS, 5)
-      if (arrived) {
-        nodes.push(joiner)
-        const times = proxies().map(p => (p.seen.get(joiner.id) as number) - t0)
-        toFirst.push(Math.min(...times))
-        toAll.push(Math.max(...times))
+      const host = hosts[(SWARM_NODES + j) % HOSTS]
+      const joiner = await host.start('worker', [pick(nodes.filter(n => n.role === 'worker')).address])
+      const { times, firstHeardAt } = await arrivals(hosts, joiner.id, proxyCount)
+      nodeStart.push(joiner.readyAt - joiner.startedAt)
+      if (firstHeardAt != null) toFirstHeard.push(firstHeardAt - joiner.startedAt)
+      if (times.length >= proxyCount) {
+        nodes.push({ id: joiner.id, role: 'worker', address: joiner.address, host })
+        toFirst.push(Math.min(...times) - joiner.startedAt)
+        toAll.push(Math.max(...times) - joiner.startedAt)
       } else {
         // Reported, not fatal: one failed join says something about the network, the others still measure.
-        const inTables = proxies().filter(p => p.seen.has(joiner.id)).length
-        failures.push(`join ${j + 1}: in ${inTables}/${proxies().length} proxy tables after ${JOIN_TIMEOUT_MS} ms, ${joiner.libp2p.getConnections().length} connections`)
-        await stopNode(joiner)
+        const heard = firstHeardAt == null ? 'its announcements never reached a peer' : `its announcement first reached a peer after ${Math.round(firstHeardAt - joiner.startedAt)} ms`
+        failures.push(`join ${j + 1}: in ${times.length}/${proxyCount} proxy tables after ${JOIN_TIMEOUT_MS} ms, ${heard}`)
+        await host.stopNode(joiner.id)
       }
       // Let the swarm absorb one join before the next, as joins are independent events in a real network.
       await sleep(500)
     }
-    const joinDelayP99 = delay.percentile(99) / 1e6
-    if (toFirst.length === 0) throw new Error(`no join succeeded: ${failures.join('; ')}; ${rejectSummary()}`)
+    const joinDelayP99 = Math.max(...(await allStats(hosts)).map(s => s.eventLoopDelayP99Ms))
+    if (toFirst.length === 0) {
+      throw new Error(`no join succeeded: ${failures.join('; ')}; ${settled ? 'the swarm had settled' : `the swarm never settled (proxy tables ${sizesAtSettle.join(', ')} of ${workerCount()})`}`)
+    }
 
-    for (const n of nodes) n.meter.reset()
+    await Promise.all(hosts.map(async h => h.reset()))
     const windowT = performance.now()
     await sleep(WINDOW_MS)
+    const end = await allStats(hosts)
     const windowMin = (performance.now() - windowT) / 60_000
-    const bytes = nodes.reduce((s, n) => s + n.meter.bytesSent, 0)
-    const frames = nodes.reduce((s, n) => s + n.meter.framesSent, 0)
-    const announcementBytes = encodeAnnouncement({ ...syntheticSnapshot(), peerId: nodes[0].libp2p.peerId.toMultihash().bytes, seq: BigInt(Date.now()) * 1000n, ts: BigInt(Date.now()) }).byteLength
-    const connections = nodes.map(n => n.libp2p.getConnections().length)
+    const total = end.reduce((s, h) => s + h.nodes, 0)
+    const bytes = end.reduce((s, h) => s + h.bytesSent, 0)
+    const frames = end.reduce((s, h) => s + h.framesSent, 0)
+    const published = end.reduce((s, h) => s + h.announcementsPublished, 0)
+    const heard = end.reduce((s, h) => s + h.announcementsHeard, 0)
+    const connections = end.flatMap(h => h.connections)
+    const sizesAtEnd = end.flatMap(h => h.tableSizes)
+    const rejected = rejectSummary(end)
+    const announcementBytes = encodeAnnouncement({ ...syntheticSnapshot(), peerId: new Uint8Array(38), seq: BigInt(Date.now()) * 1000n, ts: BigInt(Date.now()) }).byteLength
 
     return {
-      swarmNodes: SWARM_NODES,
-      proxies: PROXY_POSITIONS.size,
-      workersAtEnd: workers().length,
+      nodes: total,
+      hosts: HOSTS,
+      proxies: proxyCount,
+      workersAtEnd: total - proxyCount,
       joins: JOINS,
       joinFailures: failures.length,
       joinFailureReasons: failures.join('; '),
       startAllMs: Math.round(startMs),
+      settled: settled ? 'yes' : `no, gave up after ${SETTLE_TIMEOUT_MS} ms`,
       settleMs: Math.round(settleMs),
+      proxyTableSizesAtSettle: sizesAtSettle.join(', '),
+      proxyTableSizeMinAtSettle: Math.min(...sizesAtSettle),
+      proxyTableSizesAtEnd: sizesAtEnd.join(', '),
       joinToFirstProxyP50Ms: round(percentile(toFirst, 50), 1),
       joinToFirstProxyMaxMs: round(Math.max(...toFirst), 1),
       joinToAllProxiesP50Ms: round(percentile(toAll, 50), 1),
       joinToAllProxiesMaxMs: round(Math.max(...toAll), 1),
+      joinNodeStartP50Ms: round(percentile(nodeStart, 50), 1),
+      joinToFirstNeighbourP50Ms: round(percentile(toFirstHeard, 50), 1),
       connectionsPerNodeP50: percentile(connections, 50),
       eventLoopDelayP99BeforeJoinsMs: round(quietP99, 1),
       eventLoopDelayP99DuringJoinsMs: round(joinDelayP99, 1),
       announceIntervalMs: ANNOUNCE_INTERVAL_MS,
+      entryTtlMs: ENTRY_TTL_MS,
       announcementBytes,
       gossipWindowS: round(windowMin * 60, 1),
-      gossipBytesPerNodePerMinute: Math.round(bytes / nodes.length / windowMin),
-      gossipFramesPerNodePerMinute: Math.round(frames / nodes.length / windowMin),
-      proxyTableSizeMin: Math.min(...proxies().map(p => p.capacity.table.size)),
-      rejectedAnnouncements: [...rejects.values()].reduce((a, b) => a + b, 0)
+      gossipBytesPerNodePerMinute: Math.round(bytes / total / windowMin),
+      gossipFramesPerNodePerMinute: Math.round(frames / total / windowMin),
+      announcementsPublishedPerWorkerPerMinute: round(published / (total - proxyCount) / windowMin, 1),
+      announcementsAcceptedPerProxyPerMinute: round(heard / proxyCount / windowMin, 1),
+      rejectedAnnouncements: rejected.count,
+      rejectedAnnouncementReasons: rejected.text
     }
   } finally {
-    delay.disable()
-    await Promise.all(nodes.map(async n => stopNode(n).catch(() => {})))
+    await Promise.all(hosts.map(async h => h.close()))
   }
 }
 

@@ -44,6 +44,7 @@ export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache
   const reuseMs = opts.reuseMs ?? CERTIFICATE_REUSE_MS
   const now = opts.now ?? Date.now
   const fetched = new Map<string, { at: number, hash?: Uint8Array, bundle: Promise<AttestationBundle> }>()
+  const encoded = new WeakMap<AttestationBundle, Uint8Array>()
   const fetchShared = (key: string, worker: PeerId): Promise<AttestationBundle> => {
     // one fetch for everyone asking meanwhile; it has its own deadline, and each caller keeps its own signal
     const entry: { at: number, hash?: Uint8Array, bundle: Promise<AttestationBundle> } = { at: now(), bundle: fetchCertificate(libp2p, worker) }
@@ -58,7 +59,13 @@ export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache
       (expectedHash == null || entry.hash == null || equals(entry.hash, expectedHash))
     const bundle = await raceSignal(reusable ? entry.bundle : fetchShared(key, worker), signal)
     const verified = await cache.verify(bundle.certificate, bundle.collateral, { expectedPeerId: worker })
-    return { certificate: bundle.certificate, collateral: encodeCollateral(bundle.collateral), hash: verified.hash }
+    // Every offer carries the collateral; encode it once per fetched bundle, not once per job.
+    let collateral = encoded.get(bundle)
+    if (collateral == null) {
+      collateral = encodeCollateral(bundle.collateral)
+      encoded.set(bundle, collateral)
+    }
+    return { certificate: bundle.certificate, collateral, hash: verified.hash }
   }
 }
 

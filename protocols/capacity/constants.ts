@@ -2,11 +2,30 @@
 
 export const CAPACITY_TOPIC = '/cocoon/capacity/1'
 
-/** A worker publishes this often even when nothing changed, so proxies can tell it is alive. @default 2 s */
-export const ANNOUNCE_INTERVAL_MS = 2_000
+/**
+ * A worker re-publishes its unchanged state this often, only so proxies know it is still alive; any change (load,
+ * models) is published at once (`announceSoon`) and restarts this period. Every announcement is flood-published
+ * and signature-checked by every node, so this period sets the swarm's steady gossip cost: at 2 s a 25-node swarm
+ * spent ~1.8 MB per node per minute on it and one process could not carry 50 nodes (bench/swarm.ts). Load and
+ * capacity changes do not wait for it, so a slower refresh costs only how soon a dead worker is noticed.
+ * @default 5 s
+ */
+export const ANNOUNCE_INTERVAL_MS = 5_000
 
-/** A table entry not refreshed for this long is dropped: three missed announcements. @default 6.5 s */
-export const ENTRY_TTL_MS = 6_500
+/**
+ * A table entry not refreshed for this long is dropped. Three refresh periods plus 1 s: a live worker whose
+ * refreshes at +5 s and +10 s are both lost is still listed when the one at +15 s arrives (1 s covers gossip delay
+ * and timer drift on a loaded node); a killed worker leaves every table within ~16.5 s (TTL + prune interval).
+ * @default 16 s
+ */
+export const ENTRY_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS + 1_000
+
+/**
+ * A worker whose last announcement reached no peer announces again this long after a peer subscribes to the topic:
+ * long enough that the subscriptions of the few peers a new connection brings arrive together, short next to the
+ * 2 s join goal (issue 2). @default 100 ms
+ */
+export const SUBSCRIBER_ANNOUNCE_DELAY_MS = 100
 
 /** How often expired entries are removed (they are invisible to selection from the moment they expire). @default 500 ms */
 export const PRUNE_INTERVAL_MS = 500

@@ -5,7 +5,7 @@ import { pino } from 'pino'
 import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
-import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS } from './constants.js'
+import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS } from './constants.js'
 import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
 
@@ -27,7 +27,7 @@ export interface CapacityInit {
    * 'ignore' for one we cannot judge yet (e.g. its registry entry is not visible yet), which costs nothing.
    */
   admit?: (from: PeerId, announcement: CapacityAnnouncement) => Admission | Promise<Admission>
-  /** @default ANNOUNCE_INTERVAL_MS */
+  /** Refresh period when nothing changed; every announcement restarts it. @default ANNOUNCE_INTERVAL_MS */
   announceIntervalMs?: number
   table?: CapacityTable
   clock?: Clock
@@ -43,7 +43,8 @@ export interface CapacityEvents {
 
 /**
  * Capacity gossip on one node: validates every message on the topic, keeps the table, and (on workers) publishes
- * the node's own capacity every few seconds, on change, and when a new peer joins the topic.
+ * the node's own capacity on change, when its first topic peer appears, and otherwise once per refresh period (the
+ * period restarts at every announcement, so a worker whose load changes often sends no extra refreshes).
  */
 export class CapacityService implements Startable {
   readonly table: CapacityTable
@@ -53,7 +54,14 @@ export class CapacityService implements Startable {
   private readonly clock: Clock
   private readonly log: Logger
   private seq: bigint
-  private timer?: ReturnType<typeof setInterval>
+  /** The next refresh: re-armed by every announcement. */
+  private refresh?: ReturnType<typeof setTimeout>
+  private announcing = false
+  /**
+   * The last announcement reached no peer (a worker alone, or whose peers had not yet told it they subscribe): the
+   * next peer that subscribes triggers a new one, so a joining worker is listed as soon as it has a neighbour.
+   */
+  private unheard = false
   private pruneTimer?: ReturnType<typeof setInterval>
   private pending?: ReturnType<typeof setTimeout>
   /** Announcements the validator decoded and accepted, handed to the message handler so it need not decode again. */
@@ -83,9 +91,9 @@ export class CapacityService implements Startable {
   /** Workers: begin publishing (once their models are loaded and their certificate is anchored). */
   startAnnouncing (snapshot: () => CapacitySnapshot): void {
     this.init.snapshot = snapshot
-    if (this.timer != null) return
+    if (this.announcing) return
+    this.announcing = true
     this.components.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
-    this.timer = setInterval(() => { void this.announce() }, this.init.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS)
     void this.announce()
   }
 
@@ -96,8 +104,9 @@ export class CapacityService implements Startable {
 
   async stop (): Promise<void> {
     const { pubsub } = this.components
-    clearInterval(this.timer)
-    this.timer = undefined
+    this.announcing = false
+    clearTimeout(this.refresh)
+    this.refresh = undefined
     clearInterval(this.pruneTimer)
     clearTimeout(this.pending)
     pubsub.removeEventListener('message', this.onMessage)
@@ -115,9 +124,11 @@ export class CapacityService implements Startable {
     }, delayMs)
   }
 
-  /** Publishes the current snapshot now. */
+  /** Publishes the current snapshot now and restarts the refresh period. */
   async announce (): Promise<void> {
-    if (this.init.snapshot == null) return
+    if (this.init.snapshot == null || !this.announcing) return
+    clearTimeout(this.refresh)
+    this.refresh = setTimeout(() => { void this.announce() }, this.init.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS)
     this.seq += 1n
     const announcement: CapacityAnnouncement = {
       ...this.init.snapshot(),
@@ -126,8 +137,10 @@ export class CapacityService implements Startable {
       ts: BigInt(this.clock())
     }
     try {
-      await this.components.pubsub.publish(CAPACITY_TOPIC, encodeAnnouncement(announcement))
+      const { recipients } = await this.components.pubsub.publish(CAPACITY_TOPIC, encodeAnnouncement(announcement))
+      this.unheard = recipients.length === 0
     } catch (err) {
+      this.unheard = true
       this.log.debug({ err: (err as Error).message }, 'capacity publish failed')
     }
   }
@@ -175,8 +188,16 @@ export class CapacityService implements Startable {
     this.events.onAnnouncement?.(from, announcement)
   }
 
+  /**
+   * Only a worker whose last announcement reached nobody answers a new subscriber. Answering every subscriber
+   * (as this did) flood-published the whole swarm's worth of signature checks for each new connection: a joining
+   * node's DHT walk connects it to a dozen workers and each re-announced, and a proxy dialling every worker made
+   * each of them re-announce; in a 50-node swarm that storm kept the machine saturated. A new proxy instead fills
+   * its table from the periodic refreshes, within one ANNOUNCE_INTERVAL_MS.
+   */
   private readonly onSubscriptionChange = (evt: CustomEvent<{ peerId: PeerId, subscriptions: Array<{ topic: string, subscribe: boolean }> }>): void => {
-    if (evt.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)) this.announceSoon(300)
+    if (!this.unheard) return
+    if (evt.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)) this.announceSoon(SUBSCRIBER_ANNOUNCE_DELAY_MS)
   }
 }
 

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import type { GossipSub } from '@libp2p/gossipsub'
+import type { PeerId } from '@libp2p/interface'
+import {
+  CAPACITY_TOPIC, CapacityAnnouncement, CapacityService, SUBSCRIBER_ANNOUNCE_DELAY_MS, type CapacitySnapshot
+} from '../../protocols/capacity/index.js'
+import { announcement } from './fixtures.js'
+
+/**
+ * When a worker publishes. Only the publish side of gossipsub is doubled here (it records what is published);
+ * real gossip between real nodes is tested in gossip.spec.ts.
+ */
+class RecordingPubsub extends EventTarget {
+  readonly topicValidators = new Map<string, unknown>()
+  readonly published: CapacityAnnouncement[] = []
+  /** Who each publish reaches (gossipsub's PublishResult.recipients). */
+  recipients: PeerId[] = []
+  subscribe (): void {}
+  unsubscribe (): void {}
+  async publish (topic: string, data: Uint8Array): Promise<{ recipients: PeerId[] }> {
+    assert.equal(topic, CAPACITY_TOPIC)
+    this.published.push(CapacityAnnouncement.decode(data))
+    return { recipients: this.recipients }
+  }
+
+  /** As gossipsub does when a peer tells us its subscriptions. */
+  peerSubscribes (peerId: PeerId): void {
+    this.dispatchEvent(new CustomEvent('subscription-change', { detail: { peerId, subscriptions: [{ topic: CAPACITY_TOPIC, subscribe: true }] } }))
+  }
+}
+
+function snapshot (): CapacitySnapshot {
+  const { peerId, seq, ts, ...rest } = announcement(new Uint8Array(0))
+  return rest
+}
+
+async function sleep (ms: number): Promise<void> {
+  await new Promise(resolve => setTimeout(resolve, ms))
+}
+
+describe('capacity announce cadence', function () {
+  this.timeout(20_000)
+  let pubsub: RecordingPubsub
+  let service: CapacityService
+
+  beforeEach(async () => {
+    pubsub = new RecordingPubsub()
+    const peerId = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+    service = new CapacityService({ peerId, pubsub: pubsub as unknown as GossipSub }, { announceIntervalMs: 1000 })
+    await service.start()
+  })
+
+  afterEach(async () => { await service.stop() })
+
+  it('announces at once when it starts, then refreshes once per period', async () => {
+    service.startAnnouncing(snapshot)
+    await sleep(50)
+    assert.equal(pubsub.published.length, 1)
+    await sleep(1000)
+    assert.equal(pubsub.published.length, 2)
+  })
+
+  it('an announcement on change restarts the refresh period instead of adding to it', async () => {
+    service.startAnnouncing(snapshot)
+    await sleep(600)
+    await service.announce()
+    assert.equal(pubsub.published.length, 2)
+    // Without the restart a refresh would have gone out at 1000 ms; with it, the next is due at 1600 ms.
+    await sleep(700)
+    assert.equal(pubsub.published.length, 2)
+    await sleep(600)
+    assert.equal(pubsub.published.length, 3)
+    const seqs = pubsub.published.map(a => a.seq)
+    assert.ok(seqs[0] < seqs[1] && seqs[1] < seqs[2], 'seq grows with every announcement')
+  })
+
+  it('announces again when a peer subscribes only if its last announcement reached nobody', async () => {
+    const peer = peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+    service.startAnnouncing(snapshot) // alone: reaches nobody
+    await sleep(50)
+    pubsub.recipients = [peer]
+    pubsub.peerSubscribes(peer)
+    await sleep(SUBSCRIBER_ANNOUNCE_DELAY_MS + 100)
+    assert.equal(pubsub.published.length, 2, 'the first neighbour hears it at once')
+    // Heard now: later subscribers wait for the refresh instead of each setting off a swarm-wide announcement.
+    pubsub.peerSubscribes(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
+    await sleep(SUBSCRIBER_ANNOUNCE_DELAY_MS + 100)
+    assert.equal(pubsub.published.length, 2)
+  })
+
+  it('publishes nothing after stop, even when asked', async () => {
+    service.startAnnouncing(snapshot)
+    await sleep(50)
+    await service.stop()
+    await service.announce()
+    service.announceSoon(10)
+    await sleep(1200)
+    assert.equal(pubsub.published.length, 1)
+  })
+})

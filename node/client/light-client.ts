@@ -188,7 +188,7 @@ export class LightClient extends EventTarget implements ChatBackend {
   }
 
   /** Job streams to proxies come warm from the pool: a job does not wait for a stream to open. */
-  private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, negotiateFully?: boolean }) => {
+  private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => {
     if (protocol === JOB_PROTOCOL) return this.jobStreams.take(peer, options?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
     return this.libp2p.dialProtocol(peer, protocol, options)
   }

@@ -139,7 +139,8 @@ export class WarmStreams {
         state.timer = setTimeout(() => { this.renew(state) }, this.init.maxIdleMs)
         state.timer.unref?.()
       } catch {
-        // The peer is unreachable for now; the next take dials on demand and tries again.
+        // The peer is unreachable for now: forget it; its next take dials on demand and starts over.
+        if (this.peers.get(state.peer.toString()) === state) this.peers.delete(state.peer.toString())
       } finally {
         state.dialing = undefined
       }

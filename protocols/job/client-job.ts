@@ -31,7 +31,7 @@ export type JobEvent =
   | { type: 'done', finishReason: string, usage: Usage, worker: string, priceNanoPerToken: bigint }
 
 export interface RunJobOptions {
-  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, negotiateFully?: boolean }) => Promise<Stream>
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => Promise<Stream>
   proxy: PeerId
   verify: OfferVerifier
   signal?: AbortSignal
@@ -49,8 +49,8 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
   const signal = opts.signal ?? new AbortController().signal
   let stream: Stream
   try {
-    // negotiateFully false: the protocol name goes out with the route request, saving a round trip.
-    stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]), negotiateFully: false })
+    // The light client hands out an already negotiated stream here (WarmStreams): no round trip before the route.
+    stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
   } catch (err) {
     if (signal.aborted) throw new CocoonError('CANCELLED', 'cancelled')
     throw new CocoonError('NO_CAPACITY', `cannot reach proxy ${opts.proxy.toString()}: ${(err as Error).message}`, { proxyUnreachable: true })

@@ -28,7 +28,7 @@ const SLOT_POLL_MS = 50
 export interface ProxyServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
   unhandle: (protocol: string) => Promise<void>
-  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, maxOutboundStreams?: number, negotiateFully?: boolean }) => Promise<Stream>
+  dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal, maxOutboundStreams?: number }) => Promise<Stream>
 }
 
 export interface ProxyServiceInit {
@@ -78,11 +78,6 @@ export class ProxyService implements Startable {
       // the worker waits REQUEST_TIMEOUT_MS for the job on a new stream
       maxIdleMs: REQUEST_TIMEOUT_MS / 2
     })
-  }
-
-  /** Work streams handed to jobs already open (warm) and opened on demand (cold). */
-  get workStreamCounters (): { warm: number, cold: number } {
-    return { ...this.workStreams.counters }
   }
 
   async start (): Promise<void> {

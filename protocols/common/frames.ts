@@ -135,13 +135,18 @@ export class FrameStream {
    * @throws CocoonError FRAME_TOO_LARGE (nothing sent) | TIMEOUT | CANCELLED | MALFORMED (STREAM_CLOSED / STREAM_RESET)
    */
   async write<T> (codec: Encoder<T>, msg: T, opts?: WriteOptions): Promise<void> {
+    await this.#send(this.#frame(codec, msg), opts)
+  }
+
+  /** One message as a length-prefixed frame, refused (nothing sent) when it is over the limit. */
+  #frame<T> (codec: Encoder<T>, msg: T): Uint8ArrayList {
     const payload = codec.encode(msg)
     if (payload.byteLength > this.maxFrameBytes) {
       throw new CocoonError('FRAME_TOO_LARGE', `refusing to send a ${payload.byteLength}-byte frame, limit is ${this.maxFrameBytes}`, {
         reason: FrameErrorReason.OVER_LIMIT, length: payload.byteLength, maxFrameBytes: this.maxFrameBytes
       })
     }
-    await this.#send(encodeFrame(payload), opts)
+    return encodeFrame(payload)
   }
 
   async #send (bytes: Uint8ArrayList, opts: WriteOptions | undefined): Promise<void> {
@@ -165,17 +170,8 @@ export class FrameStream {
    * @throws CocoonError as `write`
    */
   async writeMany<T> (codec: Encoder<T>, msgs: T[], opts?: WriteOptions): Promise<void> {
-    if (msgs.length === 1) return this.write(codec, msgs[0], opts)
     const batch = new Uint8ArrayList()
-    for (const msg of msgs) {
-      const payload = codec.encode(msg)
-      if (payload.byteLength > this.maxFrameBytes) {
-        throw new CocoonError('FRAME_TOO_LARGE', `refusing to send a ${payload.byteLength}-byte frame, limit is ${this.maxFrameBytes}`, {
-          reason: FrameErrorReason.OVER_LIMIT, length: payload.byteLength, maxFrameBytes: this.maxFrameBytes
-        })
-      }
-      batch.append(encodeFrame(payload))
-    }
+    for (const msg of msgs) batch.append(this.#frame(codec, msg))
     await this.#send(batch, opts)
   }
 

@@ -147,13 +147,9 @@ export class WarmStreams {
     })()
   }
 
-  /** An idle stream is about to outlive the server's patience: replace it if the peer is still in use. */
+  /** An idle stream is about to outlive the server's patience: replace it (refill lets an unused peer go). */
   private renew (state: PeerState): void {
     this.discard(state)
-    if (this.clock() - state.lastTaken > this.keepWarmMs) {
-      this.peers.delete(state.peer.toString())
-      return
-    }
     this.refill(state)
   }
 }

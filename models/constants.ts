@@ -31,10 +31,20 @@ export const SINGLE_THREAD_MODEL_BYTES = 64 * 2 ** 20
 export const MEMORY_HEADROOM_BYTES = 512 * 2 ** 20
 
 /**
- * Compute-buffer allowance added to weights + KV cache in the catalog's memory figures.
+ * Compute-buffer allowance added to weights + KV cache in the catalog's memory figures, for models
+ * of this size or more. llama.cpp's compute buffers grow with the model's width and vocabulary,
+ * so a smaller model gets an allowance equal to its own size (see CATALOG_MIN_COMPUTE_BYTES).
  * @default 300 MiB
  */
 export const CATALOG_COMPUTE_OVERHEAD_BYTES = 300 * 2 ** 20
+
+/**
+ * Least compute-buffer allowance in the catalog's memory figures. node-llama-cpp estimates 23 MiB
+ * of context memory (KV cache + compute) for the built-in model at 2048 tokens (measured here), so
+ * 32 MiB covers it without claiming the 300 MiB a real model needs.
+ * @default 32 MiB
+ */
+export const CATALOG_MIN_COMPUTE_BYTES = 32 * 2 ** 20
 
 /**
  * Generated tokens that may be held back while their bytes do not yet form whole UTF-8

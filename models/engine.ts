@@ -85,7 +85,19 @@ export interface LoadOptions {
   signal?: AbortSignal
 }
 
+export interface FitOptions {
+  /** Concurrent sequences. @default DEFAULT_SLOTS */
+  slots?: number
+  /** Context window per slot in tokens. @default min(DEFAULT_CONTEXT_PER_SLOT, trained context) */
+  contextLength?: number
+}
+
 export interface InferenceEngine {
+  /**
+   * Reads only the GGUF header and metadata and throws InsufficientMemoryError when the model with
+   * these slots cannot fit in free memory: callers run it before hashing a large file.
+   */
+  checkFits (path: string, opts?: FitOptions): Promise<void>
   load (path: string, opts?: LoadOptions): Promise<LoadedModel>
   device (): Promise<DeviceInfo>
   close (): Promise<void>

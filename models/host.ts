@@ -68,7 +68,11 @@ export class ModelHost {
   async add (ref: string): Promise<HostedModel> {
     try {
       const onProgress = this.init.onProgress == null ? undefined : (p: LoadProgress) => this.init.onProgress?.(ref, p)
-      const resolved = await resolveModelRef(ref, this.init.dataDir, { onProgress })
+      const fit = { slots: this.init.slots, contextLength: this.init.contextLength }
+      const resolved = await resolveModelRef(ref, this.init.dataDir, {
+        onProgress,
+        beforeHash: async path => { await this.init.engine.checkFits(path, fit) }
+      })
       const existing = this.get(resolved.sha256)
       if (existing != null) return this.hosted.get(existing.info.sha256) as HostedModel
       const model = await this.init.engine.load(resolved.path, {
@@ -79,7 +83,14 @@ export class ModelHost {
         contextLength: this.init.contextLength,
         onProgress
       })
-      const speed = this.init.measureSpeed === false ? undefined : await measureSpeed(model)
+      let speed: SpeedMeasurement | undefined
+      try {
+        speed = this.init.measureSpeed === false ? undefined : await measureSpeed(model)
+      } catch (err) {
+        // Not served, so not in `hosted`: close it here or its context and weights stay allocated.
+        await model.close().catch(() => {})
+        throw err
+      }
       const hosted: HostedModel = { ref, model, speed }
       this.hosted.set(model.info.sha256, hosted)
       this.log.info({ model: model.info.id, sha256: model.info.sha256, slots: model.slots, ...speed }, 'serving model')

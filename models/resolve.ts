@@ -26,6 +26,11 @@ export interface ResolvedModel {
 export interface ResolveOptions {
   onProgress?: (p: LoadProgress) => void
   signal?: AbortSignal
+  /**
+   * Runs on a file before it is hashed (ModelHost passes the engine's memory check), so a
+   * multi-gigabyte model that cannot be served is refused before it is read end to end.
+   */
+  beforeHash?: (path: string) => Promise<void>
 }
 
 async function fileStat (path: string): Promise<{ size: number, mtimeMs: number } | undefined> {
@@ -51,6 +56,7 @@ export async function resolveModelRef (ref: string, dataDir: string, opts: Resol
       return { ref, id: record.id, name: record.name, path: record.path, sha256: record.sha256 }
     }
     // The file changed since it was added: its hash (the model's identity) must be taken again.
+    await opts.beforeHash?.(record.path)
     const sha256 = await hashFile(record.path, opts.onProgress, opts.signal)
     await putModelRecord(dataDir, { ...record, sha256, sizeBytes: s.size, mtimeMs: s.mtimeMs })
     return { ref, id: record.id, name: record.name, path: record.path, sha256 }
@@ -63,6 +69,7 @@ export async function resolveModelRef (ref: string, dataDir: string, opts: Resol
     throw new UnknownModelError(ref, 'not a catalog id, not in this node\'s model index, and not a file (see `cocoon models list`)')
   }
   await inspectGguf(path) // refuse a non-GGUF or damaged file before spending time hashing it
+  await opts.beforeHash?.(path)
   const sha256 = await hashFile(path, opts.onProgress, opts.signal)
   const known = findModelRecord(records, sha256)
   const catalog = matchCatalogEntry(sha256, basename(path))

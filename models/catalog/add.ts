@@ -51,6 +51,11 @@ export interface ModelListRow {
   id: string
   name: string
   sha256?: string
+  /**
+   * Where `sha256` comes from: 'pinned' by the catalog (the built-in model), 'recorded' when the
+   * operator added the file, 'on-add' for a catalog build not added yet (no hash known until then).
+   */
+  sha256Source: 'pinned' | 'recorded' | 'on-add'
   sizeBytes: number
   sizeIsApproximate: boolean
   contextLength?: number
@@ -73,6 +78,7 @@ export async function listModels (dataDir: string): Promise<ModelListRow[]> {
       id: e.id,
       name: e.name,
       sha256: rec?.sha256 ?? e.sha256,
+      sha256Source: rec != null ? 'recorded' : e.sha256Source,
       sizeBytes: rec?.sizeBytes ?? e.sizeBytes,
       sizeIsApproximate: rec == null && e.sizeIsApproximate,
       contextLength: e.contextLength,
@@ -85,7 +91,7 @@ export async function listModels (dataDir: string): Promise<ModelListRow[]> {
   })
   for (const r of records) {
     if (r.catalogId != null && CATALOG.some(e => e.id === r.catalogId)) continue
-    rows.push({ id: r.id, name: r.name, sha256: r.sha256, sizeBytes: r.sizeBytes, sizeIsApproximate: false, contextLength: r.contextLength, license: r.license, installed: true, path: r.path })
+    rows.push({ id: r.id, name: r.name, sha256: r.sha256, sha256Source: 'recorded', sizeBytes: r.sizeBytes, sizeIsApproximate: false, contextLength: r.contextLength, license: r.license, installed: true, path: r.path })
   }
   return rows
 }

@@ -3,11 +3,24 @@
  * operator downloads the file named here and runs `cocoon models add PATH`, which hashes it and
  * links it to the entry (by sha256 when the entry pins one, else by file name).
  *
- * `sizeBytes` is the download size of the named build (approximate where marked); `sha256` is
- * pinned only where it was verified, because a wrong pin would reject a good file. Memory needs
- * are computed from the architecture (weights + f16 KV cache + compute buffers), not guessed.
+ * Why most entries pin no sha256 (a deliberate decision, not a gap to fill with guesses): a model's
+ * network identity is the sha256 of its file, and a pinned hash would make `models add` trust or
+ * refuse a file on our word. The files could not be downloaded where this catalog was written, so
+ * their hashes could not be taken, and a hash copied from memory or invented would refuse a good
+ * file or vouch for a bad one. So only the built-in model, whose bytes our own generator produces,
+ * pins one (`sha256Source: 'pinned'`). For every other build the hash is recorded when the operator
+ * adds the file (`sha256Source: 'on-add'`): `cocoon models add` hashes it, the index record carries
+ * it, `cocoon models list` shows it from then on (and "on add" before), and `--model <catalog id>`
+ * resolves to that file only through its index record (`ModelNotInstalledError` before it is added).
+ * To pin a build, hash the published file (`sha256sum`, or its Hugging Face LFS oid) and set `sha256`.
+ *
+ * `sizeBytes` is the download size of the named build: exact where `sizeIsApproximate` is false (the
+ * published byte count of bartowski's file; another project's catalog lists the same figures), otherwise the
+ * size shown on the model page, rounded. Size feeds only the memory estimate and the listing, never
+ * the file's identity. Memory needs are computed from the architecture (weights + f16 KV cache +
+ * a compute-buffer allowance), not guessed.
  */
-import { CATALOG_COMPUTE_OVERHEAD_BYTES, DEFAULT_CONTEXT_PER_SLOT } from '../constants.js'
+import { CATALOG_COMPUTE_OVERHEAD_BYTES, CATALOG_MIN_COMPUTE_BYTES, DEFAULT_CONTEXT_PER_SLOT } from '../constants.js'
 import { BUILTIN_MODEL_ID, BUILTIN_MODEL_NAME, BUILTIN_MODEL_FILE, TINY_MODEL_SPEC } from '../builtin/tiny-model.js'
 import { BUILTIN_MODEL_SHA256 } from '../builtin/ensure.js'
 
@@ -18,8 +31,13 @@ export interface CatalogEntry {
   fileName: string
   /** Where to download it. Empty for the built-in model, which is generated. */
   url: string
-  /** Lowercase hex, when verified; otherwise recorded locally on `models add`. */
+  /** Lowercase hex; set only when `sha256Source` is 'pinned'. */
   sha256?: string
+  /**
+   * 'pinned': `sha256` above is the file's identity (the built-in model). 'on-add': no hash is
+   * known in advance; `cocoon models add` records the hash of the operator's file in the index.
+   */
+  sha256Source: 'pinned' | 'on-add'
   sizeBytes: number
   sizeIsApproximate: boolean
   quantization: string
@@ -36,7 +54,12 @@ export interface CatalogEntry {
 export function estimateMemoryBytes (entry: CatalogEntry, slots = 1, contextPerSlot = DEFAULT_CONTEXT_PER_SLOT): number {
   const tokens = slots * Math.min(contextPerSlot, entry.contextLength)
   const kvBytesPerToken = 2 /* K and V */ * entry.layers * entry.kvHeads * entry.headDim * 2 /* f16 */
-  return entry.sizeBytes + tokens * kvBytesPerToken + CATALOG_COMPUTE_OVERHEAD_BYTES
+  return entry.sizeBytes + tokens * kvBytesPerToken + computeAllowanceBytes(entry.sizeBytes)
+}
+
+/** Compute buffers scale with the model: its own size, between CATALOG_MIN_COMPUTE_BYTES and CATALOG_COMPUTE_OVERHEAD_BYTES. */
+export function computeAllowanceBytes (modelBytes: number): number {
+  return Math.min(CATALOG_COMPUTE_OVERHEAD_BYTES, Math.max(CATALOG_MIN_COMPUTE_BYTES, modelBytes))
 }
 
 const HF = 'https://huggingface.co'
@@ -76,6 +99,7 @@ export const BUILTIN_CATALOG_ENTRY: CatalogEntry = {
   fileName: BUILTIN_MODEL_FILE,
   url: '',
   sha256: BUILTIN_MODEL_SHA256,
+  sha256Source: 'pinned',
   sizeBytes: 3_061_120,
   sizeIsApproximate: false,
   quantization: 'F32',
@@ -93,6 +117,7 @@ export const CATALOG: readonly CatalogEntry[] = Object.freeze([
     name: `${f.name} ${quant}`,
     fileName: `${f.filePrefix}-${quant}.gguf`,
     url: bartowski(f.repo, `${f.filePrefix}-${quant}.gguf`),
+    sha256Source: 'on-add',
     sizeBytes: Math.round(bytes),
     sizeIsApproximate: !exact,
     quantization: quant,

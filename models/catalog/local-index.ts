@@ -62,7 +62,11 @@ export async function putModelRecord (dataDir: string, record: ModelRecord): Pro
   return models
 }
 
+/**
+ * The record for an id, a sha256 or a catalog id. A catalog id finds a file only through a record:
+ * it names a build the operator must download and add, never a file by itself.
+ */
 export function findModelRecord (records: readonly ModelRecord[], idOrSha256: string): ModelRecord | undefined {
   const key = idOrSha256.toLowerCase()
-  return records.find(r => r.id === key) ?? records.find(r => r.sha256 === key)
+  return records.find(r => r.id === key) ?? records.find(r => r.sha256 === key) ?? records.find(r => r.catalogId === key)
 }

@@ -34,6 +34,9 @@ const GGML_BLOCKS: Record<number, [elements: number, bytes: number]> = {
   34: [256, 54], 35: [256, 66], 39: [32, 17]
 }
 
+/** Magic (4) + version (4) + tensor count (8) + metadata count (8): the fixed start of every GGUF v2/v3 file. */
+const GGUF_FIXED_HEADER_BYTES = 24
+
 async function readMagic (path: string): Promise<{ magic: number, read: number }> {
   const handle = await open(path, 'r')
   try {
@@ -72,6 +75,12 @@ export async function inspectGguf (path: string): Promise<GgufSummary> {
     info = await readGgufFileInfo(path, { sourceType: 'filesystem', readTensorInfo: true, logWarnings: false })
   } catch (err) {
     throw new CorruptGgufError(path, `header or metadata unreadable (${(err as Error).message})`, { cause: err })
+  }
+  // A file cut inside its header, metadata or tensor table parses as zeros past its end: call it
+  // what it is (truncated) before any field read from those zeros is judged.
+  const infoEnd = Math.max(GGUF_FIXED_HEADER_BYTES, info.infoEndOffset ?? 0)
+  if (infoEnd > sizeBytes) {
+    throw new CorruptGgufError(path, `truncated: the header and metadata need ${infoEnd} bytes but the file has ${sizeBytes}`)
   }
   const md = info.metadata as unknown as { general?: Record<string, unknown>, tokenizer?: Record<string, unknown> }
   const architecture = str(md.general?.architecture)

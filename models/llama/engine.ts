@@ -12,7 +12,8 @@ import { inspectGguf, type GgufSummary } from '../gguf/inspect.js'
 import { hashFile } from '../hash.js'
 import { findMemoryShortfall, type MemoryFree, type MemoryNeed } from '../memory.js'
 import { LlamaLoadedModel } from './loaded-model.js'
-import type { DeviceInfo, InferenceEngine, LoadedModel, LoadOptions } from '../engine.js'
+import { joinGpuNames } from '../device-label.js'
+import type { DeviceInfo, FitOptions, InferenceEngine, LoadedModel, LoadOptions } from '../engine.js'
 
 export interface NodeLlamaCppEngineInit {
   /** `'auto'` uses a GPU when node-llama-cpp finds one; `false` forces CPU. @default 'auto' */
@@ -22,6 +23,11 @@ export interface NodeLlamaCppEngineInit {
   memoryHeadroomBytes?: number
   /** Where free memory is read from. @default llama.getRamState() / llama.getVramState() */
   memoryProbe?: (llama: Llama) => Promise<MemoryFree>
+}
+
+/** Context window of one slot: the asked size (or the default), never more than the model was trained for. */
+function contextPerSlotFor (summary: GgufSummary, asked?: number): number {
+  return Math.min(asked ?? DEFAULT_CONTEXT_PER_SLOT, summary.contextLength ?? DEFAULT_CONTEXT_PER_SLOT)
 }
 
 async function defaultMemoryProbe (llama: Llama): Promise<MemoryFree> {
@@ -58,17 +64,28 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     const llama = await this.llama()
     if (llama.gpu === false) return { kind: 'cpu', cpuThreads: llama.cpuMathCores }
     const [names, vram] = await Promise.all([llama.getGpuDeviceNames(), llama.getVramState()])
-    return { kind: llama.gpu, gpuName: names.join(', ') || undefined, vramBytes: vram.total, cpuThreads: llama.cpuMathCores }
+    return { kind: llama.gpu, gpuName: joinGpuNames(names), vramBytes: vram.total, cpuThreads: llama.cpuMathCores }
+  }
+
+  /** Models loaded by this engine and not closed yet (closed ones drop out, whoever closed them). */
+  loadedModels (): LoadedModel[] {
+    return [...this.models]
+  }
+
+  async checkFits (path: string, opts: FitOptions = {}): Promise<void> {
+    const summary = await inspectGguf(path)
+    await this.checkMemory(await this.llama(), summary, opts.slots ?? DEFAULT_SLOTS, contextPerSlotFor(summary, opts.contextLength))
   }
 
   async load (path: string, opts: LoadOptions = {}): Promise<LoadedModel> {
     opts.signal?.throwIfAborted()
     const summary = await inspectGguf(path)
-    const sha256 = opts.sha256 ?? await hashFile(path, opts.onProgress, opts.signal)
     const llama = await this.llama()
     const slots = opts.slots ?? DEFAULT_SLOTS
-    const contextPerSlot = Math.min(opts.contextLength ?? DEFAULT_CONTEXT_PER_SLOT, summary.contextLength ?? DEFAULT_CONTEXT_PER_SLOT)
+    const contextPerSlot = contextPerSlotFor(summary, opts.contextLength)
+    // Memory first: a multi-gigabyte model that cannot fit is refused before it is read to be hashed.
     const gpuLayers = await this.checkMemory(llama, summary, slots, contextPerSlot)
+    const sha256 = opts.sha256 ?? await hashFile(path, opts.onProgress, opts.signal)
 
     let model: LlamaModel
     try {
@@ -92,7 +109,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
         contextLength: context.contextSize,
         path,
         architecture: summary.architecture
-      }, model, context, resolveChatWrapper(model), this.log)
+      }, model, context, resolveChatWrapper(model), this.log, () => { this.models.delete(loaded) })
       this.models.add(loaded)
       this.log.info({ model: loaded.info.id, sha256, slots, contextPerSlot: context.contextSize, gpuLayers: model.gpuLayers, threads: context.currentThreads }, 'model loaded')
       return loaded

@@ -25,8 +25,12 @@ export class LlamaLoadedModel implements LoadedModel {
   private readonly closing = new AbortController()
   private closed?: Promise<void>
 
-  constructor (info: ModelInfo, model: LlamaModel, context: LlamaContext, chatWrapper: ChatWrapper, logger?: Logger) {
+  /** Called once when the model is closed, so its engine stops tracking it. */
+  private readonly onClosed?: () => void
+
+  constructor (info: ModelInfo, model: LlamaModel, context: LlamaContext, chatWrapper: ChatWrapper, logger?: Logger, onClosed?: () => void) {
     this.info = info
+    this.onClosed = onClosed
     this.model = model
     this.context = context
     this.chatWrapper = chatWrapper
@@ -77,8 +81,12 @@ export class LlamaLoadedModel implements LoadedModel {
         new Promise(resolve => { timer = setTimeout(resolve, CLOSE_GRACE_MS) })
       ])
       clearTimeout(timer)
-      await this.context.dispose()
-      await this.model.dispose()
+      try {
+        await this.context.dispose()
+        await this.model.dispose()
+      } finally {
+        this.onClosed?.()
+      }
       this.log.debug({ model: this.info.id }, 'model closed')
     })()
     return await this.closed

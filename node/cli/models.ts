@@ -46,10 +46,21 @@ function formatBytes (n: number | undefined, approximate = false): string {
   return approximate ? `~${s}` : s
 }
 
+/** Hex digits of a sha256 shown in the table; `--json` has the whole hash. */
+const SHORT_SHA256_CHARS = 12
+
+/** A short hash, or "on add" for a catalog build whose hash is recorded when the operator adds the file. */
+function formatSha256 (r: ModelListRow): string {
+  if (r.sha256 == null) return r.sha256Source === 'on-add' ? 'on add' : '-'
+  return r.sha256.slice(0, SHORT_SHA256_CHARS)
+}
+
 export function formatModelList (rows: readonly ModelListRow[]): string {
-  const header = ['ID', 'SIZE', 'MEMORY', 'CONTEXT', 'LICENSE', 'STATUS']
+  const header = ['ID', 'NAME', 'SHA256', 'SIZE', 'MEMORY', 'CONTEXT', 'LICENSE', 'STATUS']
   const table = rows.map(r => [
     r.id,
+    r.name,
+    formatSha256(r),
     formatBytes(r.sizeBytes, r.sizeIsApproximate),
     formatBytes(r.memoryBytes, true),
     r.contextLength?.toString() ?? '-',
@@ -67,6 +78,8 @@ export function registerModelsCommand (program: Command): void {
 
   models.command('list')
     .description('catalog models (with size, memory for one slot at 4096 tokens, licence) and files added to this node')
+    .addHelpText('after', '\nSHA256 is the model\'s identity on the network. "on add" means the catalog pins no hash for\n' +
+      'that build: it is taken from your file when you run `cocoon models add PATH`, and shown from then on.\n')
     .option('--data <dir>', 'data directory (default: $COCOON_DATA or ~/.cocoon)')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { data?: string, json?: boolean }) => {

@@ -1,5 +1,5 @@
 import type { Ed25519PrivateKey } from '@libp2p/interface'
-import { BUILTIN_MODEL_ID, ModelHost, NodeLlamaCppEngine, type DeviceInfo } from '../../models/index.js'
+import { BUILTIN_MODEL_ID, deviceLabel, deviceMemoryBytes, ModelHost, NodeLlamaCppEngine, type DeviceInfo } from '../../models/index.js'
 import {
   AttestationService, DevTeeProvider, issueCertificate, loadOrCreateTestAuthority, type IssuedCertificate, type TeeProvider
 } from '../../protocols/attestation/index.js'
@@ -63,7 +63,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
       privateKey: parts.privateKey as Ed25519PrivateKey,
       sealPublicKey: sealPublicKeyOf(sealPrivateKey),
       payoutAddress: payout,
-      gpu: device?.gpuName ?? 'cpu',
+      gpu: device == null ? 'cpu' : deviceLabel(device),
       modelHashes: host.list().map(h => Buffer.from(h.model.info.sha256, 'hex')),
       tee
     })
@@ -89,8 +89,9 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
       queue: Math.max(0, work.activeJobs - busy),
       tokensPerSecond: speeds.length > 0 ? Math.min(...speeds.map(s => s.tokensPerSecond)) : 0,
       firstTokenMs: speeds.length > 0 ? Math.max(...speeds.map(s => s.firstTokenMs)) : 0,
-      gpu: device?.gpuName ?? '',
-      gpuMemoryBytes: BigInt(device?.vramBytes ?? 0),
+      // The same device name as the certificate's ('cpu' on a CPU), and 0 bytes of GPU memory there.
+      gpu: device == null ? 'cpu' : deviceLabel(device),
+      gpuMemoryBytes: device == null ? 0n : deviceMemoryBytes(device),
       certHash: wireBytes(certificate?.hash ?? new Uint8Array(0))
     }
   }

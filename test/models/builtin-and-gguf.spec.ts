@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { stat, writeFile } from 'node:fs/promises'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { buildTinyModelGguf, BUILTIN_MODEL_FILE } from '../../models/builtin/tiny-model.js'
 import { BUILTIN_MODEL_SHA256, ensureBuiltinModel } from '../../models/builtin/ensure.js'
@@ -65,5 +65,15 @@ describe('models: built-in model and GGUF checks', () => {
     await assert.rejects(inspectGguf(bad.truncated), (err: any) => err.name === 'CorruptGgufError' && /truncated/.test(err.message))
     await assert.rejects(inspectGguf(bad.corrupt), { name: 'CorruptGgufError', code: 'CORRUPT_GGUF' })
     await assert.rejects(inspectGguf(join(dir, 'missing.gguf')), { name: 'ModelFileNotFoundError' })
+  })
+
+  it('calls a file cut inside its header, metadata or tensor table truncated', async () => {
+    const { path } = await ensureBuiltinModel(dir)
+    const good = await readFile(path)
+    const cut = join(dir, 'cut.gguf')
+    for (const bytes of [8, 12, 20, 24, 40, 100, 1000]) {
+      await writeFile(cut, good.subarray(0, bytes))
+      await assert.rejects(inspectGguf(cut), (err: any) => err.name === 'CorruptGgufError' && /truncated/.test(err.message), `cut at ${bytes} bytes`)
+    }
   })
 })

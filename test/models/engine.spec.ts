@@ -44,11 +44,13 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     assert.equal(a.text, 'x hel wayfu makalR plefu my othe loo# has nu about haneid')
   })
 
-  it('applies the chat template to chat requests (more prompt tokens than the bare text)', async () => {
+  it('applies the chat template to chat requests and counts its tokens exactly', async () => {
     const chat = await collect(model.generate({ messages: [{ role: 'system', content: 'Be brief.' }, { role: 'user', content: 'Hello world' }], maxTokens: 5 }))
+    // BOS + the ChatML rendering "<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHello world<|im_end|>\n
+    // <|im_start|>assistant\n" in the built-in vocabulary: 43 tokens (prompt.spec.ts checks the tokens themselves).
+    assert.deepEqual(chat.done.usage, { promptTokens: 43, completionTokens: 5 })
     const plain = await collect(model.generate({ prompt: 'Hello world', maxTokens: 5 }))
-    assert.ok(chat.done.usage.promptTokens > plain.done.usage.promptTokens + 6, `chat prompt ${chat.done.usage.promptTokens} tokens`)
-    assert.equal(chat.done.usage.completionTokens, 5)
+    assert.equal(plain.done.usage.promptTokens, 8)
   })
 
   it('runs 4 concurrent generations that each equal the same request run alone', async () => {
@@ -118,6 +120,38 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     assert.equal(model.busySlots(), 0)
   })
 
+  it('stops within 100 ms when a timer aborts while the consumer waits on next(), and the slot serves the next job', async () => {
+    const single = await engine.load(path, { id: 'cocoon-tiny', slots: 1 })
+    try {
+      const ac = new AbortController()
+      const events = single.generate({ prompt: 'Hello', maxTokens: 1900 }, ac.signal)[Symbol.asyncIterator]()
+      let abortedAt = 0
+      // Fires while the loop below is suspended in `await events.next()`: that is the only time timers run.
+      const timer = setTimeout(() => { abortedAt = performance.now(); ac.abort() }, 5)
+      let done: { finishReason: string, usage: { completionTokens: number } } | undefined
+      let doneAt = 0
+      try {
+        while (true) {
+          const r = await events.next()
+          if (r.done === true) break
+          if (r.value.type === 'done') { done = r.value; doneAt = performance.now() }
+        }
+      } finally {
+        clearTimeout(timer)
+      }
+      assert.ok(abortedAt > 0, 'the generation ended before the timer fired')
+      assert.equal(done?.finishReason, 'cancelled')
+      assert.ok(done.usage.completionTokens < 1900)
+      assert.ok(doneAt - abortedAt < 100, `done ${doneAt - abortedAt} ms after the abort`)
+      // The only sequence went back to the pool: with one slot, a job that found it missing would be refused as busy.
+      assert.equal(single.busySlots(), 0)
+      const next = await collect(single.generate({ prompt: 'Hello world', maxTokens: 20 }))
+      assert.equal(next.text, 'x hel wayfu makalR plefu my othe loo# has nu about haneid')
+    } finally {
+      await single.close()
+    }
+  })
+
   it('returns at once, cancelled, for a signal aborted before the start', async () => {
     const r = await collect(model.generate({ prompt: 'Hello', maxTokens: 10 }, AbortSignal.abort()))
     assert.equal(r.done.finishReason, 'cancelled')
@@ -145,13 +179,26 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     }
   })
 
-  it('refuses to load a model that does not fit in free memory', async () => {
+  it('refuses a model that does not fit in free memory before reading the file to hash it', async () => {
     const small = new NodeLlamaCppEngine({ gpu: false, memoryProbe: async () => ({ ramBytes: 64 * 2 ** 20, vramBytes: 0 }) })
     try {
-      await assert.rejects(small.load(path), { name: 'InsufficientMemoryError', code: 'INSUFFICIENT_MEMORY' })
+      const phases: string[] = []
+      // No sha256 given: a load that fits would hash the file first (and report 'hash' progress).
+      await assert.rejects(small.load(path, { onProgress: p => phases.push(p.phase) }), { name: 'InsufficientMemoryError', code: 'INSUFFICIENT_MEMORY' })
+      assert.deepEqual(phases, [])
+      await assert.rejects(small.checkFits(path, { slots: 1 }), { name: 'InsufficientMemoryError' })
+      await engine.checkFits(path, { slots: 4 }) // fits on this machine
     } finally {
       await small.close()
     }
+  })
+
+  it('forgets a model once it is closed, by whoever closes it', async () => {
+    const extra = await engine.load(path, { id: 'extra', slots: 1 })
+    assert.ok(engine.loadedModels().includes(extra))
+    await extra.close()
+    assert.ok(!engine.loadedModels().includes(extra))
+    assert.ok(engine.loadedModels().includes(model))
   })
 
   it('measures its own speed', async () => {

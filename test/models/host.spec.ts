@@ -9,6 +9,7 @@ import { addModelFile, listModels } from '../../models/catalog/add.js'
 import { indexPath, modelsDir, readModelIndex } from '../../models/catalog/local-index.js'
 import { resolveModelRef } from '../../models/resolve.js'
 import { collect, tempDir, writeBadModels } from './fixtures.js'
+import type { InferenceEngine } from '../../models/engine.js'
 
 describe('models: catalog, index and model host', () => {
   let dir: string
@@ -106,8 +107,101 @@ describe('models: catalog, index and model host', () => {
       assert.equal(r.text, 'x hel wayfu makalR plefu my othe loo# has nu about haneid')
       assert.equal(await host.remove('cocoon-tiny'), true)
       assert.equal(host.list().length, 0)
+      assert.deepEqual(engine.loadedModels(), []) // removed from the host = closed = no longer held by the engine
     } finally {
       await host.close()
     }
+  })
+
+  it('closes a model whose speed measurement fails, so nothing stays loaded', async () => {
+    // The real engine and model; only the generation used by the speed measurement fails.
+    let closed = 0
+    const failingSpeed: InferenceEngine = {
+      checkFits: async (p, o) => { await engine.checkFits(p, o) },
+      device: async () => await engine.device(),
+      close: async () => {},
+      load: async (p, o) => {
+        const real = await engine.load(p, o)
+        return {
+          info: real.info,
+          slots: real.slots,
+          busySlots: () => real.busySlots(),
+          generate: () => { throw new Error('decode failed') },
+          close: async () => { closed++; await real.close() }
+        }
+      }
+    }
+    const host = new ModelHost({ engine: failingSpeed, dataDir: dir, slots: 1 })
+    try {
+      const { loaded, failed } = await host.start(['cocoon-tiny'])
+      assert.equal(loaded.length, 0)
+      assert.equal(failed[0].error.message, 'decode failed')
+      assert.equal(closed, 1)
+      assert.deepEqual(engine.loadedModels(), [])
+    } finally {
+      await host.close()
+    }
+  })
+
+  it('checks memory before hashing a file given by path, and refuses it unread', async () => {
+    const small = new NodeLlamaCppEngine({ gpu: false, memoryProbe: async () => ({ ramBytes: 64 * 2 ** 20, vramBytes: 0 }) })
+    const phases: string[] = []
+    const host = new ModelHost({ engine: small, dataDir: dir, onProgress: (ref, p) => phases.push(`${ref}:${p.phase}`) })
+    try {
+      const fresh = join(dir, 'never-hashed.gguf')
+      const bytes = await readFile(tinyCopy)
+      bytes[bytes.length - 3] ^= 1 // a file no index record knows, so it would have to be hashed
+      await writeFile(fresh, bytes)
+      const { failed } = await host.start([fresh])
+      assert.deepEqual(failed.map(f => f.error.name), ['InsufficientMemoryError'])
+      assert.deepEqual(phases, [])
+    } finally {
+      await host.close()
+      await small.close()
+    }
+  })
+})
+
+describe('models: catalog builds are identified by the hash recorded on add', () => {
+  let dir: string
+  let cleanup: () => Promise<void>
+  let build: string
+  let buildSha: string
+  const CATALOG_ID = 'qwen2.5-0.5b-instruct-q4_k_m'
+
+  before(async () => {
+    ({ dir, cleanup } = await tempDir())
+    const tiny = await ensureBuiltinModel(modelsDir(dir))
+    // A valid GGUF saved under the published file name of a catalog build (the real one cannot be downloaded here).
+    build = join(dir, 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf')
+    const bytes = await readFile(tiny.path)
+    bytes[bytes.length - 1] ^= 1
+    await writeFile(build, bytes)
+    buildSha = createHash('sha256').update(bytes).digest('hex')
+  })
+  after(async () => { await cleanup() })
+
+  it('lists a catalog build with no hash ("on add") and refuses it as --model until its file is added', async () => {
+    const row = (await listModels(dir)).find(r => r.id === CATALOG_ID)
+    assert.equal(row?.sha256, undefined)
+    assert.equal(row?.sha256Source, 'on-add')
+    assert.equal(row?.installed, false)
+    assert.equal((await listModels(dir)).find(r => r.id === 'cocoon-tiny')?.sha256Source, 'pinned')
+    await assert.rejects(resolveModelRef(CATALOG_ID, dir), { name: 'ModelNotInstalledError', code: 'MODEL_NOT_INSTALLED' })
+  })
+
+  it('records the file\'s hash on add, shows it in the list, and resolves the catalog id to that file', async () => {
+    const rec = await addModelFile(dir, build, { id: 'my-qwen' }) // a custom id still links it to its catalog entry
+    assert.equal(rec.catalogId, CATALOG_ID)
+    assert.equal(rec.sha256, buildSha)
+    const row = (await listModels(dir)).find(r => r.id === CATALOG_ID)
+    assert.equal(row?.sha256, buildSha)
+    assert.equal(row?.sha256Source, 'recorded')
+    assert.equal(row?.installed, true)
+    assert.equal(row?.path, build)
+    const viaCatalogId = await resolveModelRef(CATALOG_ID, dir)
+    assert.equal(viaCatalogId.path, build)
+    assert.equal(viaCatalogId.sha256, buildSha)
+    assert.equal((await resolveModelRef('my-qwen', dir)).sha256, buildSha)
   })
 })

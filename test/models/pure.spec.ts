@@ -2,7 +2,9 @@ import assert from 'node:assert/strict'
 import { StopMatcher } from '../../models/stop-matcher.js'
 import { normalizeRequest } from '../../models/request.js'
 import { findMemoryShortfall } from '../../models/memory.js'
-import { CATALOG, estimateMemoryBytes, findCatalogEntry } from '../../models/catalog/known.js'
+import { CATALOG, computeAllowanceBytes, estimateMemoryBytes, findCatalogEntry } from '../../models/catalog/known.js'
+import { CATALOG_COMPUTE_OVERHEAD_BYTES, CATALOG_MIN_COMPUTE_BYTES } from '../../models/constants.js'
+import { deviceLabel, deviceMemoryBytes, joinGpuNames } from '../../models/device-label.js'
 import { idFromFileName } from '../../models/catalog/add.js'
 
 describe('models: pure logic', () => {
@@ -77,6 +79,24 @@ describe('models: pure logic', () => {
     })
   })
 
+  describe('device label (certificate and capacity announcement)', () => {
+    it('says cpu, with no GPU memory, on a CPU', () => {
+      assert.equal(deviceLabel({ kind: 'cpu', cpuThreads: 2 }), 'cpu')
+      assert.equal(deviceMemoryBytes({ kind: 'cpu', cpuThreads: 2, vramBytes: 123 }), 0n)
+    })
+    it('names the GPU, or its backend when it has no name, and keeps to the announcement\'s 128 characters', () => {
+      assert.equal(deviceLabel({ kind: 'cuda', gpuName: 'NVIDIA H100 80GB HBM3', vramBytes: 80e9, cpuThreads: 8 }), 'NVIDIA H100 80GB HBM3')
+      assert.equal(deviceMemoryBytes({ kind: 'cuda', gpuName: 'x', vramBytes: 80e9, cpuThreads: 8 }), 80_000_000_000n)
+      assert.equal(deviceLabel({ kind: 'vulkan', cpuThreads: 8 }), 'vulkan')
+      assert.equal(deviceLabel({ kind: 'cuda', gpuName: 'x'.repeat(300), cpuThreads: 8 }).length, 128)
+    })
+    it('counts identical GPUs instead of repeating their names', () => {
+      assert.equal(joinGpuNames(Array(8).fill('NVIDIA H100 80GB HBM3')), '8 x NVIDIA H100 80GB HBM3')
+      assert.equal(joinGpuNames(['A', 'B', 'A']), '2 x A, B')
+      assert.equal(joinGpuNames([]), undefined)
+    })
+  })
+
   describe('catalog', () => {
     it('has the built-in model and Qwen2.5, DeepSeek-R1-Distill and Llama 3.2 builds with unique ids', () => {
       const ids = CATALOG.map(e => e.id)
@@ -93,6 +113,24 @@ describe('models: pure logic', () => {
       assert.ok(one > e.sizeBytes)
       // 28 layers x 4 KV heads x 128 dims x 2 (K,V) x 2 bytes = 57,344 bytes per token
       assert.equal(four - one, 3 * 4096 * 57344)
+    })
+    it('pins a sha256 only for the built-in model; every other build records its hash on add', () => {
+      for (const e of CATALOG) {
+        if (e.id === 'cocoon-tiny') {
+          assert.equal(e.sha256Source, 'pinned')
+          assert.match(e.sha256 ?? '', /^[0-9a-f]{64}$/)
+        } else {
+          assert.equal(e.sha256Source, 'on-add', e.id)
+          assert.equal(e.sha256, undefined, e.id)
+        }
+      }
+    })
+    it('scales the compute allowance with the model: the built-in model is not given a real model\'s 300 MiB', () => {
+      const tiny = findCatalogEntry('cocoon-tiny')!
+      assert.equal(computeAllowanceBytes(tiny.sizeBytes), CATALOG_MIN_COMPUTE_BYTES)
+      assert.ok(estimateMemoryBytes(tiny) < 40 * 2 ** 20, `${estimateMemoryBytes(tiny)} bytes`)
+      assert.equal(computeAllowanceBytes(findCatalogEntry('qwen2.5-0.5b-instruct-q4_k_m')!.sizeBytes), CATALOG_COMPUTE_OVERHEAD_BYTES)
+      assert.equal(computeAllowanceBytes(100 * 2 ** 20), 100 * 2 ** 20)
     })
     it('derives ids from file names', () => {
       assert.equal(idFromFileName('/x/My Model-Q4_K_M.gguf'), 'my-model-q4_k_m')

@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
+import { ensureBuiltinModel } from '../../models/index.js'
 import { COCOON_BIN } from '../../node/network/child.js'
 
 const exec = promisify(execFile)
@@ -66,6 +67,39 @@ describe('the cocoon CLI', function () {
     const r = await cocoon(['status', '--data', join(dir, 'never')])
     assert.equal(r.code, 1)
     assert.match(r.stderr, /no node has run in/)
+  })
+
+  it('models add refuses a file that is not GGUF with one line and exit code 1', async () => {
+    const data = join(dir, 'models-bad')
+    const text = join(dir, 'notes.gguf')
+    await writeFile(text, 'this is a text file, not a model\n')
+    const r = await cocoon(['models', 'add', text, '--data', data])
+    assert.equal(r.code, 1)
+    assert.match(r.stderr, /not a GGUF/)
+    assert.equal(r.stderr.trim().split('\n').length, 1)
+  })
+
+  it('models add records a GGUF, and models list shows it with its hash (table and --json)', async () => {
+    const data = join(dir, 'models-good')
+    const gguf = await ensureBuiltinModel(join(dir, 'gguf-source'))
+    const added = await cocoon(['models', 'add', gguf.path, '--data', data])
+    assert.equal(added.code, 0, added.stderr)
+    assert.match(added.stdout, new RegExp(`^added cocoon-tiny  sha256 ${gguf.sha256} `))
+    const json = await cocoon(['models', 'list', '--json', '--data', data])
+    const rows = JSON.parse(json.stdout) as Array<{ id: string, sha256?: string, sha256Source: string, path?: string, installed: boolean }>
+    const tiny = rows.find(r => r.id === 'cocoon-tiny')
+    assert.equal(tiny?.path, gguf.path)
+    assert.equal(tiny?.sha256, gguf.sha256)
+    assert.equal(tiny?.installed, true)
+    assert.equal(rows.find(r => r.id === 'qwen2.5-7b-instruct-q4_k_m')?.sha256Source, 'on-add')
+    const table = await cocoon(['models', 'list', '--data', data])
+    const lines = table.stdout.trim().split('\n')
+    assert.match(lines[0], /^ID\s+NAME\s+SHA256\s+SIZE\s+MEMORY\s+CONTEXT\s+LICENSE\s+STATUS$/)
+    const tinyLine = lines.find(l => l.startsWith('cocoon-tiny '))
+    assert.ok(tinyLine?.includes(gguf.sha256.slice(0, 12)) === true && tinyLine.includes(gguf.path), tinyLine)
+    assert.ok(!/~30\d\.\d MiB/.test(tinyLine), `built-in model memory: ${tinyLine}`)
+    const qwenLine = lines.find(l => l.startsWith('qwen2.5-7b-instruct-q4_k_m '))
+    assert.match(qwenLine ?? '', /Qwen2\.5 7B Instruct Q4_K_M\s+on add\s+~/)
   })
 
   it('tells a user on an old Node.js what to do instead of crashing', async function () {

@@ -6,6 +6,7 @@ import { CocoonError, toCocoonError } from '../../protocols/common/errors.js'
 import { findProxies } from '../../protocols/discovery/lookup.js'
 import { listModels, runJob, type OfferVerifier } from '../../protocols/job/client-job.js'
 import { JOB_PROTOCOL, REQUEST_TIMEOUT_MS } from '../../protocols/job/constants.js'
+import { KnownWorkers } from '../../protocols/job/known-workers.js'
 import { WarmStreams } from '../../protocols/common/warm-streams.js'
 import type { BackendModel, ChatBackend, ChatEvent, ChatRequest } from '../http/backend.js'
 import type { CocoonLibp2p } from '../libp2p.js'
@@ -14,7 +15,8 @@ import { silentLogger } from '../logging.js'
 /** Typed events an embedding app can watch. */
 export interface ClientEventMap {
   'proxy:found': CustomEvent<{ proxies: string[] }>
-  'job:offer': CustomEvent<{ worker: string, attempt: number, proxy: string }>
+  /** presealed: sent with the route to a worker offered before, skipping the offer round trip. */
+  'job:offer': CustomEvent<{ worker: string, attempt: number, proxy: string, presealed: boolean }>
   'job:done': CustomEvent<{ worker: string, proxy: string, promptTokens: number, completionTokens: number, costNano: bigint }>
   'job:error': CustomEvent<{ code: string, message: string }>
 }
@@ -45,6 +47,8 @@ export class LightClient extends EventTarget implements ChatBackend {
   private lastLookup = 0
   private lookup?: Promise<PeerId[]>
   private readonly jobStreams: WarmStreams
+  /** Workers proxies offered lately: later jobs go to them pre-sealed, one round trip sooner. */
+  private readonly known = new KnownWorkers()
 
   constructor (init: LightClientInit) {
     super()
@@ -154,9 +158,9 @@ export class LightClient extends EventTarget implements ChatBackend {
           topP: req.topP,
           seed,
           stop: req.stop
-        }, { dialProtocol: this.dial, proxy, verify: this.verify, signal, resumeFrom: delivered })) {
+        }, { dialProtocol: this.dial, proxy, verify: this.verify, signal, resumeFrom: delivered, known: this.known })) {
           if (ev.type === 'offer') {
-            this.dispatchEvent(new CustomEvent('job:offer', { detail: { worker: ev.worker, attempt: ev.attempt, proxy: proxy.toString() } }))
+            this.dispatchEvent(new CustomEvent('job:offer', { detail: { worker: ev.worker, attempt: ev.attempt, proxy: proxy.toString(), presealed: ev.presealed } }))
           } else if (ev.type === 'token') {
             delivered += ev.text
             yield ev

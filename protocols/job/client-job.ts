@@ -1,13 +1,15 @@
 import type { PeerId, Stream } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
+import { randomBytes } from '@noble/hashes/utils.js'
 import { CocoonError, isErrorCode, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { sealJob, type ClientSession } from '../seal/index.js'
 import { codecs } from './codecs.js'
-import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
-import { ChunkPayload, JobPayload, type ModelSummary, type RouteOffer, type Usage } from './gen/messages.js'
+import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
+import { ChunkPayload, JobPayload, type ModelSummary, type RouteRequest, type Usage } from './gen/messages.js'
+import type { KnownWorker, KnownWorkers } from './known-workers.js'
 
 /** What the client checks before it seals anything to a worker: certificate valid, anchored, for that peer. */
 export type OfferVerifier = (offer: { worker: PeerId, certificate: Uint8Array, collateral: Uint8Array }, signal: AbortSignal) => Promise<{ sealKey: Uint8Array }>
@@ -26,7 +28,8 @@ export interface JobRequest {
 }
 
 export type JobEvent =
-  | { type: 'offer', worker: string, attempt: number, priceNanoPerToken: bigint }
+  /** presealed: the job went sealed with the route to a worker offered earlier (no offer round trip). */
+  | { type: 'offer', worker: string, attempt: number, priceNanoPerToken: bigint, presealed: boolean }
   | { type: 'token', text: string }
   | { type: 'done', finishReason: string, usage: Usage, worker: string, priceNanoPerToken: bigint }
 
@@ -37,6 +40,8 @@ export interface RunJobOptions {
   signal?: AbortSignal
   /** Text the caller already has from an earlier try of the same job (same seed) through another proxy. */
   resumeFrom?: string
+  /** Workers proxies offered before: the job is sealed to one of them up front, saving the offer round trip. */
+  known?: KnownWorkers
 }
 
 /**
@@ -72,26 +77,47 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     stop: req.stop ?? []
   })
   let delivered = opts.resumeFrom ?? ''
+  let endInFlight = (): void => {}
   try {
-    await frames.write(codecs.client, { route: { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n } })
+    const route: RouteRequest = { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n }
+    // Fast path: seal to a worker a proxy offered before and send the job with the route; no offer round trip.
+    const fast = await presealToKnownWorker(req, payload, opts, signal)
+    if (fast != null) {
+      route.preferredWorker = wireBytes(fast.worker.worker.toMultihash().bytes)
+      route.sealed = { jobId: wireBytes(fast.jobId), attempt: 1, ephemeralKey: wireBytes(fast.sealed.sealed.ephemeralKey), ciphertext: wireBytes(fast.sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens }
+    }
+    await frames.write(codecs.client, { route })
     let session: ClientSession | undefined
-    let offer: RouteOffer | undefined
+    let current: { worker: PeerId, priceNanoPerToken: bigint } | undefined
     let produced = ''
     let sealedEnd: ChunkPayload | undefined
     while (true) {
       const frame = await frames.read(codecs.proxy, { timeoutMs: session == null ? REQUEST_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS, signal })
-      if (frame.offer != null) {
-        offer = frame.offer
+      if (frame.accepted != null) {
+        if (fast == null || current != null) throw new CocoonError('BAD_REQUEST', 'proxy accepted a job that was not pre-sealed')
+        session = fast.sealed.session
+        current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken }
+        opts.known?.remember(req.model, { ...fast.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken })
+        endInFlight = opts.known?.begin(req.model, fast.worker.worker) ?? endInFlight
+        yield { type: 'offer', worker: fast.worker.worker.toString(), attempt: 1, priceNanoPerToken: frame.accepted.priceNanoPerToken, presealed: true }
+      } else if (frame.offer != null) {
+        const offer = frame.offer
+        // The pre-sealed worker was passed over or lost: seal to the proxy's choice from now on.
+        if (fast != null) opts.known?.forget(req.model, fast.worker.worker)
+        endInFlight()
         const worker = peerIdFromMultihash(Digest.decode(offer.workerPeerId))
         const { sealKey } = await opts.verify({ worker, certificate: offer.certificate, collateral: offer.collateral }, signal)
         const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload })
         session = sealed.session
+        current = { worker, priceNanoPerToken: offer.priceNanoPerToken }
+        opts.known?.remember(req.model, { worker, certificate: offer.certificate, collateral: offer.collateral, priceNanoPerToken: offer.priceNanoPerToken })
+        endInFlight = opts.known?.begin(req.model, worker) ?? (() => {})
         produced = ''
         sealedEnd = undefined
-        yield { type: 'offer', worker: worker.toString(), attempt: offer.attempt, priceNanoPerToken: offer.priceNanoPerToken }
+        yield { type: 'offer', worker: worker.toString(), attempt: offer.attempt, priceNanoPerToken: offer.priceNanoPerToken, presealed: false }
         await frames.write(codecs.client, { job: { jobId: offer.jobId, attempt: offer.attempt, ephemeralKey: wireBytes(sealed.sealed.ephemeralKey), ciphertext: wireBytes(sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens } })
       } else if (frame.chunk != null) {
-        if (session == null || offer == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
+        if (session == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
         const plain = ChunkPayload.decode(session.openChunk({ seq: Number(frame.chunk.seq), ciphertext: frame.chunk.ciphertext }, frame.chunk.final))
         if (frame.chunk.final) {
           sealedEnd = plain
@@ -104,14 +130,14 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
           yield { type: 'token', text: fresh }
         }
       } else if (frame.final != null) {
-        if (offer == null || sealedEnd == null) throw new CocoonError('INTEGRITY', 'job ended without the sealed final chunk', { reason: 'TRUNCATED' })
+        if (current == null || sealedEnd == null) throw new CocoonError('INTEGRITY', 'job ended without the sealed final chunk', { reason: 'TRUNCATED' })
         const usage = sealedEnd.usage ?? { promptTokens: 0, completionTokens: 0 }
         const clear = frame.final.usage ?? { promptTokens: 0, completionTokens: 0 }
         if (clear.promptTokens !== usage.promptTokens || clear.completionTokens !== usage.completionTokens) {
           throw new CocoonError('INTEGRITY', 'usage in the clear differs from the sealed usage', { reason: 'TAMPERED' })
         }
         if (produced.length < delivered.length) throw new CocoonError('WORKER_LOST', 'replacement worker ended before the answer already delivered')
-        yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: peerIdFromMultihash(Digest.decode(offer.workerPeerId)).toString(), priceNanoPerToken: offer.priceNanoPerToken }
+        yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: current.worker.toString(), priceNanoPerToken: current.priceNanoPerToken }
         return
       } else if (frame.error != null) {
         const code = isErrorCode(frame.error.code) ? frame.error.code : 'INTERNAL'
@@ -129,10 +155,34 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     }
     throw e
   } finally {
+    endInFlight()
     signal.removeEventListener('abort', onAbort)
     frames.abort(new CocoonError('CANCELLED', 'job over'))
   }
 }
+
+/**
+ * Seals the job to the known worker the fast path picks, after verifying its certificate again (a cache hit in
+ * the verifier). A worker whose certificate no longer verifies is forgotten and the job takes the usual path.
+ */
+async function presealToKnownWorker (req: JobRequest, payload: Uint8Array, opts: RunJobOptions, signal: AbortSignal): Promise<{ worker: KnownWorker, jobId: Uint8Array, sealed: SealedJobWithSession } | undefined> {
+  const worker = opts.known?.pick(req.model)
+  if (worker == null) return undefined
+  const maxPrice = req.maxPriceNanoPerToken ?? 0n
+  if (maxPrice > 0n && worker.priceNanoPerToken > maxPrice) return undefined
+  let sealKey: Uint8Array
+  try {
+    ({ sealKey } = await opts.verify({ worker: worker.worker, certificate: worker.certificate, collateral: worker.collateral }, signal))
+  } catch {
+    if (signal.aborted) throw new CocoonError('CANCELLED', 'cancelled')
+    opts.known?.forget(req.model, worker.worker)
+    return undefined
+  }
+  const jobId = randomBytes(JOB_ID_BYTES)
+  return { worker, jobId, sealed: sealJob({ workerSealKey: sealKey, jobId, attempt: 1, plaintext: payload }) }
+}
+
+type SealedJobWithSession = ReturnType<typeof sealJob>
 
 /**
  * Given what the user already has and what the current worker has produced, returns the new text to deliver.

@@ -51,3 +51,13 @@ export const JOB_ID_BYTES = 16
 
 /** Largest prompt text (all messages together) a client may send. @default 256 KiB */
 export const MAX_PROMPT_BYTES = 256 * 1024
+
+/**
+ * How long a client keeps sealing jobs straight to a worker a proxy offered it (the fast path, one round trip
+ * less to the first token) after a proxy last offered or accepted that worker. Short enough that the proxy's own
+ * scoring (load, speed, price) is consulted again every minute. @default 60 s
+ */
+export const KNOWN_WORKER_TTL_MS = 60_000
+
+/** Workers a client remembers per model for the fast path; its concurrent jobs spread over them. @default 4 */
+export const KNOWN_WORKERS_PER_MODEL = 4

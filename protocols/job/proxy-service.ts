@@ -1,10 +1,11 @@
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
 import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import { selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
+import { rankWorkers, selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
@@ -16,7 +17,7 @@ import {
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
-import type { ClientFrame, RouteRequest } from './gen/messages.js'
+import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
 
 /** Most chunks relayed in one send to the client. */
@@ -132,37 +133,40 @@ export class ProxyService implements Startable {
   }
 
   private async route (client: FrameStream, route: RouteRequest): Promise<void> {
-    const jobId = randomBytes(JOB_ID_BYTES)
+    const presealed = route.sealed != null ? validatePresealed(route) : undefined
+    const jobId = presealed?.job.jobId ?? randomBytes(JOB_ID_BYTES)
     const exclude = new Set<string>()
     const queue = new FrameQueue<ClientFrame>(client, codecs.client, f => f.cancel != null)
+    const request = { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }
     let lastError: CocoonError | undefined
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    // Wire attempt numbers: 1 is the client's pre-sealed job (if any), offers count on from there.
+    let attempt = presealed != null ? 1 : 0
+    let tries = 0
+    if (presealed != null) {
+      // The client's choice stands when this proxy would offer that worker at all: live, admitted, a free slot,
+      // within the price. Its own scoring spreads the load of clients that have no choice yet.
+      const preferred = rankWorkers(this.init.table.list().filter(e => e.peerId === presealed.worker), request, p => this.stats.observe(p))[0]
+      if (preferred != null) {
+        tries++
+        const result = await this.attempt(client, queue, preferred, jobId, attempt, route, exclude, presealed.job)
+        if (result === 'done') return
+        lastError = result
+      }
+    }
+    while (tries < MAX_ATTEMPTS) {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
-      const request = { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }
       let picked = this.pick(request)
       if (picked == null && lastError == null && this.serves(route.model)) picked = await this.waitForSlot(request, queue.ended.signal)
       if (picked == null) {
-        if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${attempt - 1} attempt(s): ${lastError.message}`)
+        if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${tries} attempt(s): ${lastError.message}`)
         if (!this.serves(route.model)) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
         throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
       }
-      const workerId = picked.entry.peerId
-      const workerPeer = peerIdFromString(workerId)
-      exclude.add(workerId)
-      if (attempt > 1) this.counters.failovers++
-      // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
-      this.stats.begin(workerId)
-      const outcome: Attempt = { ok: false }
-      let result: 'done' | CocoonError
-      try {
-        result = await this.attempt(client, queue, workerPeer, picked.price, jobId, attempt, route, outcome)
-      } finally {
-        this.stats.end(workerId, outcome.ok, outcome.firstChunkMs)
-      }
+      attempt++
+      tries++
+      const result = await this.attempt(client, queue, picked, jobId, attempt, route, exclude)
       if (result === 'done') return
-      this.workStreams.forget(workerPeer)
       lastError = result
-      this.log.warn({ worker: workerId, attempt, err: result.message }, 'worker lost; failing over')
     }
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
   }
@@ -187,12 +191,56 @@ export class ProxyService implements Startable {
     return undefined
   }
 
+  /** One attempt on one worker, counted in its stats. The worker is left out of the job's later attempts. */
+  private async attempt (client: FrameStream, queue: FrameQueue<ClientFrame>, picked: Candidate, jobId: Uint8Array, attempt: number, route: RouteRequest, exclude: Set<string>, presealed?: SealedJob): Promise<'done' | CocoonError> {
+    const workerId = picked.entry.peerId
+    const worker = peerIdFromString(workerId)
+    exclude.add(workerId)
+    if (attempt > 1) this.counters.failovers++
+    // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
+    this.stats.begin(workerId)
+    const outcome: Attempt = { ok: false }
+    let result: 'done' | CocoonError
+    try {
+      result = presealed != null
+        ? await this.forwardPresealed(client, queue, worker, picked.price, presealed, outcome)
+        : await this.offerAndForward(client, queue, worker, picked.price, jobId, attempt, route, outcome)
+    } finally {
+      this.stats.end(workerId, outcome.ok, outcome.firstChunkMs)
+    }
+    if (result !== 'done') {
+      this.workStreams.forget(worker)
+      this.log.warn({ worker: workerId, attempt, err: result.message }, 'worker lost; failing over')
+    }
+    return result
+  }
+
   /**
-   * One attempt on one worker: offer its certificate, take the client's sealed job, forward it, relay the answer.
+   * The fast path: the client sealed the job to this worker before asking. Checked against this proxy's admission
+   * (cached), forwarded at once, and only then confirmed to the client with `Accepted`, so the confirmation is off
+   * the path to the first token.
+   */
+  private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: Attempt): Promise<'done' | CocoonError> {
+    const dialing = this.workStreams.take(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+    dialing.catch(() => {}) // awaited in forward; an unused dial must not become an unhandled rejection
+    try {
+      await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+    } catch (err) {
+      void dialing.then(stream => stream.abort(new CocoonError('CANCELLED', 'worker not admitted')), () => {})
+      const e = toCocoonError(err)
+      if (queue.ended.signal.aborted) throw e
+      this.log.warn({ worker: worker.toString(), err: e.message }, 'pre-sealed worker not admitted')
+      return e
+    }
+    return await this.forward(client, queue, dialing, job, outcome, async () => { await client.write(codecs.proxy, { accepted: { priceNanoPerToken: price } }) })
+  }
+
+  /**
+   * The usual path: offer the worker's certificate, take the client's sealed job, forward it, relay the answer.
    * Returns 'done' when Final (or the worker's own error, passed on as is) reached the client, or the error to
    * fail over on when the worker could not be offered or reached, or its stream broke.
    */
-  private async attempt (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: Attempt): Promise<'done' | CocoonError> {
+  private async offerAndForward (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: Attempt): Promise<'done' | CocoonError> {
     try {
       const cert = await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
       await client.write(codecs.proxy, { offer: { jobId: wireBytes(jobId), attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: price } })
@@ -204,7 +252,7 @@ export class ProxyService implements Startable {
     }
     // Take the worker stream (warm, or opened now) while the client verifies the offer and seals the job.
     const dialing = this.workStreams.take(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
-    dialing.catch(() => {}) // awaited below; an unused dial must not become an unhandled rejection
+    dialing.catch(() => {}) // awaited in forward; an unused dial must not become an unhandled rejection
     let frame: ClientFrame
     try {
       frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
@@ -218,6 +266,11 @@ export class ProxyService implements Startable {
       if (job != null && job.model !== route.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
       throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
     }
+    return await this.forward(client, queue, dialing, job, outcome)
+  }
+
+  /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
+  private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: Attempt, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
     const started = Date.now()
     let work: FrameStream
     try {
@@ -227,6 +280,7 @@ export class ProxyService implements Startable {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
       return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
     }
+    await afterSend?.()
     // The client going away (or cancelling) must stop the worker at once.
     const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
     queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
@@ -293,6 +347,21 @@ export class ProxyService implements Startable {
 interface Attempt {
   ok: boolean
   firstChunkMs?: number
+}
+
+/** The fast path's pre-sealed job must be attempt 1 of a well-formed job for the routed model. */
+function validatePresealed (r: RouteRequest): { job: SealedJob, worker: string } {
+  const job = r.sealed
+  if (job == null || r.preferredWorker == null) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job needs its preferred worker')
+  if (job.attempt !== 1 || job.jobId.byteLength !== JOB_ID_BYTES) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job is attempt 1 with a 16-byte job id')
+  if (job.model !== r.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+  let worker: string
+  try {
+    worker = peerIdFromMultihash(Digest.decode(r.preferredWorker)).toString()
+  } catch {
+    throw new CocoonError('BAD_REQUEST', 'preferred worker is not a peer id')
+  }
+  return { job, worker }
 }
 
 function validateRoute (r: RouteRequest): void {

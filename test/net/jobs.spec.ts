@@ -79,6 +79,23 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     assert.notEqual(other.text, expected.text)
   })
 
+  it('a light client seals its next job up front to the worker it was offered (fast path) and gets the same answer', async () => {
+    const peer = await startLightPeer(net)
+    peers.push(peer)
+    const offers: Array<{ worker: string, attempt: number, presealed: boolean }> = []
+    peer.client.addEventListener('job:offer', (e) => { offers.push((e as CustomEvent<{ worker: string, attempt: number, presealed: boolean }>).detail) })
+    const req = { model: BUILTIN_MODEL_ID, messages: [{ role: 'user' as const, content: 'Say it twice.' }], maxTokens: 24, seed: 99 }
+    const expected = await reference.generate(req)
+    const first = await runChat(peer, req, AbortSignal.timeout(60_000))
+    const second = await runChat(peer, req, AbortSignal.timeout(60_000))
+    assert.equal(first.error, undefined)
+    assert.equal(second.error, undefined)
+    assert.equal(first.text, expected.text)
+    assert.equal(second.text, expected.text)
+    assert.deepEqual(offers.map(o => [o.attempt, o.presealed]), [[1, false], [1, true]], 'the first job waited for an offer, the second did not')
+    assert.equal(offers[1].worker, offers[0].worker)
+  })
+
   it('completes 20 concurrent jobs from 20 light clients, spread over both workers', async () => {
     const clients = await Promise.all(Array.from({ length: 20 }, async () => startLightPeer(net)))
     peers.push(...clients)

@@ -9,6 +9,8 @@ export interface RouteRequest {
   model: string
   maxTokens: number
   maxPriceNanoPerToken: bigint
+  preferredWorker?: Uint8Array<ArrayBuffer>
+  sealed?: SealedJob
 }
 
 export namespace RouteRequest {
@@ -34,6 +36,16 @@ export namespace RouteRequest {
         if ((obj.maxPriceNanoPerToken != null && obj.maxPriceNanoPerToken !== 0n)) {
           w.uint32(24)
           w.uint64(obj.maxPriceNanoPerToken)
+        }
+
+        if (obj.preferredWorker != null) {
+          w.uint32(34)
+          w.bytes(obj.preferredWorker)
+        }
+
+        if (obj.sealed != null) {
+          w.uint32(42)
+          SealedJob.codec().encode(obj.sealed, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -62,6 +74,16 @@ export namespace RouteRequest {
             }
             case 3: {
               obj.maxPriceNanoPerToken = reader.uint64()
+              break
+            }
+            case 4: {
+              obj.preferredWorker = reader.bytes()
+              break
+            }
+            case 5: {
+              obj.sealed = SealedJob.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.sealed
+              })
               break
             }
             default: {
@@ -100,6 +122,20 @@ export namespace RouteRequest {
               }
               break
             }
+            case 4: {
+              yield {
+                field: `${prefix}.preferredWorker`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 5: {
+              yield * SealedJob.codec().stream(reader, reader.uint32(), `${prefix}.sealed`, {
+                limits: opts.limits?.sealed
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -127,6 +163,41 @@ export namespace RouteRequest {
     value: bigint
   }
 
+  export interface RouteRequestPreferredWorkerFieldEvent {
+    field: '$.preferredWorker'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RouteRequestSealedJobIdFieldEvent {
+    field: '$.sealed.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RouteRequestSealedAttemptFieldEvent {
+    field: '$.sealed.attempt'
+    value: number
+  }
+
+  export interface RouteRequestSealedEphemeralKeyFieldEvent {
+    field: '$.sealed.ephemeralKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RouteRequestSealedCiphertextFieldEvent {
+    field: '$.sealed.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface RouteRequestSealedModelFieldEvent {
+    field: '$.sealed.model'
+    value: string
+  }
+
+  export interface RouteRequestSealedMaxTokensFieldEvent {
+    field: '$.sealed.maxTokens'
+    value: number
+  }
+
   export function encode (obj: Partial<RouteRequest>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, RouteRequest.codec())
   }
@@ -135,8 +206,97 @@ export namespace RouteRequest {
     return decodeMessage(buf, RouteRequest.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RouteRequest>): Generator<RouteRequestModelFieldEvent | RouteRequestMaxTokensFieldEvent | RouteRequestMaxPriceNanoPerTokenFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<RouteRequest>): Generator<RouteRequestModelFieldEvent | RouteRequestMaxTokensFieldEvent | RouteRequestMaxPriceNanoPerTokenFieldEvent | RouteRequestPreferredWorkerFieldEvent | RouteRequestSealedJobIdFieldEvent | RouteRequestSealedAttemptFieldEvent | RouteRequestSealedEphemeralKeyFieldEvent | RouteRequestSealedCiphertextFieldEvent | RouteRequestSealedModelFieldEvent | RouteRequestSealedMaxTokensFieldEvent> {
     return streamMessage(buf, RouteRequest.codec(), opts)
+  }
+}
+
+export interface Accepted {
+  priceNanoPerToken: bigint
+}
+
+export namespace Accepted {
+  let _codec: Codec<Accepted>
+
+  export const codec = (): Codec<Accepted> => {
+    if (_codec == null) {
+      _codec = message<Accepted>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.priceNanoPerToken != null && obj.priceNanoPerToken !== 0n)) {
+          w.uint32(8)
+          w.uint64(obj.priceNanoPerToken)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          priceNanoPerToken: 0n
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.priceNanoPerToken = reader.uint64()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.priceNanoPerToken`,
+                value: reader.uint64()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface AcceptedPriceNanoPerTokenFieldEvent {
+    field: '$.priceNanoPerToken'
+    value: bigint
+  }
+
+  export function encode (obj: Partial<Accepted>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, Accepted.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Accepted>): Accepted {
+    return decodeMessage(buf, Accepted.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<Accepted>): Generator<AcceptedPriceNanoPerTokenFieldEvent> {
+    return streamMessage(buf, Accepted.codec(), opts)
   }
 }
 
@@ -1891,6 +2051,41 @@ export namespace ClientFrame {
     value: bigint
   }
 
+  export interface ClientFrameRoutePreferredWorkerFieldEvent {
+    field: '$.route.preferredWorker'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientFrameRouteSealedJobIdFieldEvent {
+    field: '$.route.sealed.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientFrameRouteSealedAttemptFieldEvent {
+    field: '$.route.sealed.attempt'
+    value: number
+  }
+
+  export interface ClientFrameRouteSealedEphemeralKeyFieldEvent {
+    field: '$.route.sealed.ephemeralKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientFrameRouteSealedCiphertextFieldEvent {
+    field: '$.route.sealed.ciphertext'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface ClientFrameRouteSealedModelFieldEvent {
+    field: '$.route.sealed.model'
+    value: string
+  }
+
+  export interface ClientFrameRouteSealedMaxTokensFieldEvent {
+    field: '$.route.sealed.maxTokens'
+    value: number
+  }
+
   export interface ClientFrameJobJobIdFieldEvent {
     field: '$.job.jobId'
     value: Uint8Array<ArrayBuffer>
@@ -1959,7 +2154,7 @@ export namespace ClientFrame {
     return decodeMessage(buf, ClientFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientFrame>): Generator<ClientFrameRouteModelFieldEvent | ClientFrameRouteMaxTokensFieldEvent | ClientFrameRouteMaxPriceNanoPerTokenFieldEvent | ClientFrameJobJobIdFieldEvent | ClientFrameJobAttemptFieldEvent | ClientFrameJobEphemeralKeyFieldEvent | ClientFrameJobCiphertextFieldEvent | ClientFrameJobModelFieldEvent | ClientFrameJobMaxTokensFieldEvent | ClientFrameCancelReasonFieldEvent | ClientFrameReceiptJobIdFieldEvent | ClientFrameReceiptTokensFieldEvent | ClientFrameReceiptAmountNanoFieldEvent | ClientFrameReceiptSeqFieldEvent | ClientFrameReceiptSignatureFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ClientFrame>): Generator<ClientFrameRouteModelFieldEvent | ClientFrameRouteMaxTokensFieldEvent | ClientFrameRouteMaxPriceNanoPerTokenFieldEvent | ClientFrameRoutePreferredWorkerFieldEvent | ClientFrameRouteSealedJobIdFieldEvent | ClientFrameRouteSealedAttemptFieldEvent | ClientFrameRouteSealedEphemeralKeyFieldEvent | ClientFrameRouteSealedCiphertextFieldEvent | ClientFrameRouteSealedModelFieldEvent | ClientFrameRouteSealedMaxTokensFieldEvent | ClientFrameJobJobIdFieldEvent | ClientFrameJobAttemptFieldEvent | ClientFrameJobEphemeralKeyFieldEvent | ClientFrameJobCiphertextFieldEvent | ClientFrameJobModelFieldEvent | ClientFrameJobMaxTokensFieldEvent | ClientFrameCancelReasonFieldEvent | ClientFrameReceiptJobIdFieldEvent | ClientFrameReceiptTokensFieldEvent | ClientFrameReceiptAmountNanoFieldEvent | ClientFrameReceiptSeqFieldEvent | ClientFrameReceiptSignatureFieldEvent> {
     return streamMessage(buf, ClientFrame.codec(), opts)
   }
 }
@@ -1970,6 +2165,7 @@ export interface ProxyFrame {
   final?: Final
   error?: JobError
   models?: ModelsResponse
+  accepted?: Accepted
 }
 
 export namespace ProxyFrame {
@@ -2005,6 +2201,11 @@ export namespace ProxyFrame {
         if (obj.models != null) {
           w.uint32(42)
           ModelsResponse.codec().encode(obj.models, w)
+        }
+
+        if (obj.accepted != null) {
+          w.uint32(50)
+          Accepted.codec().encode(obj.accepted, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -2046,6 +2247,12 @@ export namespace ProxyFrame {
             case 5: {
               obj.models = ModelsResponse.codec().decode(reader, reader.uint32(), {
                 limits: opts.limits?.models
+              })
+              break
+            }
+            case 6: {
+              obj.accepted = Accepted.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.accepted
               })
               break
             }
@@ -2095,6 +2302,13 @@ export namespace ProxyFrame {
             case 5: {
               yield * ModelsResponse.codec().stream(reader, reader.uint32(), `${prefix}.models`, {
                 limits: opts.limits?.models
+              })
+
+              break
+            }
+            case 6: {
+              yield * Accepted.codec().stream(reader, reader.uint32(), `${prefix}.accepted`, {
+                limits: opts.limits?.accepted
               })
 
               break
@@ -2222,6 +2436,11 @@ export namespace ProxyFrame {
     index: number
   }
 
+  export interface ProxyFrameAcceptedPriceNanoPerTokenFieldEvent {
+    field: '$.accepted.priceNanoPerToken'
+    value: bigint
+  }
+
   export function encode (obj: Partial<ProxyFrame>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, ProxyFrame.codec())
   }
@@ -2230,7 +2449,7 @@ export namespace ProxyFrame {
     return decodeMessage(buf, ProxyFrame.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProxyFrame>): Generator<ProxyFrameOfferJobIdFieldEvent | ProxyFrameOfferAttemptFieldEvent | ProxyFrameOfferWorkerPeerIdFieldEvent | ProxyFrameOfferCertificateFieldEvent | ProxyFrameOfferCollateralFieldEvent | ProxyFrameOfferPriceNanoPerTokenFieldEvent | ProxyFrameChunkSeqFieldEvent | ProxyFrameChunkCiphertextFieldEvent | ProxyFrameChunkFinalFieldEvent | ProxyFrameFinalUsagePromptTokensFieldEvent | ProxyFrameFinalUsageCompletionTokensFieldEvent | ProxyFrameFinalOutputHashFieldEvent | ProxyFrameFinalWorkerSignatureFieldEvent | ProxyFrameErrorCodeFieldEvent | ProxyFrameErrorMessageFieldEvent | ProxyFrameModelsModelsIdFieldEvent | ProxyFrameModelsModelsSha256FieldEvent | ProxyFrameModelsModelsWorkersFieldEvent | ProxyFrameModelsModelsFreeSlotsFieldEvent | ProxyFrameModelsModelsMinPriceNanoPerTokenFieldEvent | ProxyFrameModelsModelsContextLengthFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<ProxyFrame>): Generator<ProxyFrameOfferJobIdFieldEvent | ProxyFrameOfferAttemptFieldEvent | ProxyFrameOfferWorkerPeerIdFieldEvent | ProxyFrameOfferCertificateFieldEvent | ProxyFrameOfferCollateralFieldEvent | ProxyFrameOfferPriceNanoPerTokenFieldEvent | ProxyFrameChunkSeqFieldEvent | ProxyFrameChunkCiphertextFieldEvent | ProxyFrameChunkFinalFieldEvent | ProxyFrameFinalUsagePromptTokensFieldEvent | ProxyFrameFinalUsageCompletionTokensFieldEvent | ProxyFrameFinalOutputHashFieldEvent | ProxyFrameFinalWorkerSignatureFieldEvent | ProxyFrameErrorCodeFieldEvent | ProxyFrameErrorMessageFieldEvent | ProxyFrameModelsModelsIdFieldEvent | ProxyFrameModelsModelsSha256FieldEvent | ProxyFrameModelsModelsWorkersFieldEvent | ProxyFrameModelsModelsFreeSlotsFieldEvent | ProxyFrameModelsModelsMinPriceNanoPerTokenFieldEvent | ProxyFrameModelsModelsContextLengthFieldEvent | ProxyFrameAcceptedPriceNanoPerTokenFieldEvent> {
     return streamMessage(buf, ProxyFrame.codec(), opts)
   }
 }

@@ -1,0 +1,171 @@
+import assert from 'node:assert/strict'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import type { PeerId, Stream } from '@libp2p/interface'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { randomBytes } from '@noble/hashes/utils.js'
+import * as Digest from 'multiformats/hashes/digest'
+import { equals } from 'uint8arrays/equals'
+import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
+import { CapacityTable } from '../../protocols/capacity/index.js'
+import { wireBytes } from '../../protocols/common/bytes.js'
+import { FrameStream } from '../../protocols/common/frames.js'
+import {
+  ClientLimits, codecs, JOB_PROTOCOL, MAX_FRAME_BYTES, ProxyService, WORK_PROTOCOL,
+  type ProxyFrame, type RouteRequest, type SealedJob
+} from '../../protocols/job/index.js'
+
+const MODEL = 'cocoon-tiny'
+const PRICE = 1000n
+
+/** A worker that records every sealed job it receives and answers with one (opaque) chunk and a Final. */
+class RecordingWorker {
+  readonly jobs: SealedJob[] = []
+  constructor (readonly libp2p: CocoonLibp2p) {}
+
+  static async start (): Promise<RecordingWorker> {
+    const libp2p = await buildLibp2p({ role: 'worker', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
+    await libp2p.start()
+    const worker = new RecordingWorker(libp2p)
+    await libp2p.handle(WORK_PROTOCOL, (stream) => { void worker.serve(stream) })
+    return worker
+  }
+
+  private async serve (stream: Stream): Promise<void> {
+    const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: 5000 })
+    const req = await frames.readOrEnd(codecs.workRequest)
+    if (req?.job == null) { await frames.closeWrite().catch(() => {}); return }
+    this.jobs.push(req.job)
+    await frames.write(codecs.work, { chunk: { seq: 0n, ciphertext: new Uint8Array(24), final: false } })
+    await frames.write(codecs.work, { final: { usage: { promptTokens: 1, completionTokens: 1 }, outputHash: new Uint8Array(32), workerSignature: new Uint8Array(64) } })
+    await frames.closeWrite()
+  }
+}
+
+function announce (table: CapacityTable, worker: PeerId): void {
+  table.upsert(worker.toString(), {
+    peerId: worker.toMultihash().bytes,
+    models: [{ id: MODEL, sha256: wireBytes(new Uint8Array(32).fill(7)), contextLength: 4096, priceNanoPerToken: PRICE }],
+    slots: 4,
+    freeSlots: 4,
+    queue: 0,
+    tokensPerSecond: 100,
+    firstTokenMs: 5,
+    gpu: 'cpu',
+    gpuMemoryBytes: 0n,
+    certHash: wireBytes(new Uint8Array(32)),
+    seq: 1n,
+    ts: BigInt(Date.now())
+  })
+}
+
+function presealedRoute (worker: PeerId, jobId = randomBytes(16), overrides: Partial<SealedJob> = {}): RouteRequest {
+  return {
+    model: MODEL,
+    maxTokens: 8,
+    maxPriceNanoPerToken: 0n,
+    preferredWorker: wireBytes(worker.toMultihash().bytes),
+    sealed: { jobId: wireBytes(jobId), attempt: 1, ephemeralKey: wireBytes(randomBytes(32)), ciphertext: wireBytes(randomBytes(40)), model: MODEL, maxTokens: 8, ...overrides }
+  }
+}
+
+describe('the proxy\'s fast path: a job sealed up front to a worker the client already knows', function () {
+  this.timeout(60_000)
+  let proxy: CocoonLibp2p
+  let client: CocoonLibp2p
+  let listed: RecordingWorker
+  let unlisted: RecordingWorker
+  let service: ProxyService
+
+  before(async () => {
+    ;[listed, unlisted] = await Promise.all([RecordingWorker.start(), RecordingWorker.start()])
+    proxy = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
+    await proxy.start()
+    for (const w of [listed, unlisted]) await proxy.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
+    const table = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
+    // only one of the two workers is in this proxy's table: the other is unknown to it (or stale, or refused)
+    announce(table, listed.libp2p.peerId)
+    service = new ProxyService({
+      handle: proxy.handle.bind(proxy),
+      unhandle: proxy.unhandle.bind(proxy),
+      dialProtocol: proxy.dialProtocol.bind(proxy)
+    }, { table, certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }), limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 }) })
+    await service.start()
+    client = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [] })
+    await client.start()
+    await client.peerStore.merge(proxy.peerId, { multiaddrs: proxy.getMultiaddrs() })
+  })
+
+  after(async () => {
+    await service?.stop()
+    await Promise.all([client, proxy, listed?.libp2p, unlisted?.libp2p].map(async n => n?.stop()))
+  })
+
+  /** Sends one route and returns every frame the proxy sent until it closed the stream. */
+  async function exchange (route: RouteRequest): Promise<ProxyFrame[]> {
+    const frames = new FrameStream(await client.dialProtocol(proxy.peerId, JOB_PROTOCOL), { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: 10_000 })
+    await frames.write(codecs.client, { route })
+    const out: ProxyFrame[] = []
+    while (true) {
+      const frame = await frames.readOrEnd(codecs.proxy)
+      if (frame === undefined) return out
+      out.push(frame)
+      if (frame.offer != null) {
+        // answer the offer as a client re-sealing to the offered worker would
+        await frames.write(codecs.client, { job: { jobId: frame.offer.jobId, attempt: frame.offer.attempt, ephemeralKey: wireBytes(randomBytes(32)), ciphertext: wireBytes(randomBytes(40)), model: MODEL, maxTokens: 8 } })
+      }
+      if (frame.final != null || frame.error != null) {
+        await frames.closeWrite().catch(() => {})
+        return out
+      }
+    }
+  }
+
+  it('forwards the pre-sealed job untouched to a listed worker, then confirms with Accepted before any chunk', async () => {
+    const jobId = randomBytes(16)
+    const route = presealedRoute(listed.libp2p.peerId, jobId)
+    const frames = await exchange(route)
+    assert.deepEqual(frames.map(kindOf), ['accepted', 'chunk', 'final'])
+    assert.equal(frames[0].accepted?.priceNanoPerToken, PRICE)
+    const got = listed.jobs.at(-1)
+    assert.ok(got != null)
+    assert.ok(equals(got.jobId, jobId))
+    assert.equal(got.attempt, 1)
+    assert.ok(equals(got.ciphertext, route.sealed!.ciphertext), 'the sealed bytes reach the worker exactly as the client sent them')
+    assert.equal(unlisted.jobs.length, 0)
+  })
+
+  it('passes over a worker it does not list: offers its own choice as attempt 2 of the same job, the pre-sealed bytes go nowhere', async () => {
+    const jobId = randomBytes(16)
+    const before = listed.jobs.length
+    const frames = await exchange(presealedRoute(unlisted.libp2p.peerId, jobId))
+    assert.deepEqual(frames.map(kindOf), ['offer', 'chunk', 'final'])
+    const offer = frames[0].offer!
+    assert.equal(offer.attempt, 2)
+    assert.ok(equals(offer.jobId, jobId), 'the client-chosen job id stays the job\'s id')
+    assert.ok(listed.libp2p.peerId.equals(peerIdFromMultihash(Digest.decode(offer.workerPeerId))))
+    assert.equal(unlisted.jobs.length, 0)
+    assert.equal(listed.jobs.length, before + 1)
+    assert.equal(listed.jobs.at(-1)?.attempt, 2)
+  })
+
+  it('refuses malformed pre-sealed routes with BAD_REQUEST and forwards nothing', async () => {
+    const before = listed.jobs.length
+    const cases: RouteRequest[] = [
+      presealedRoute(listed.libp2p.peerId, randomBytes(16), { attempt: 2 }),
+      presealedRoute(listed.libp2p.peerId, randomBytes(5)),
+      presealedRoute(listed.libp2p.peerId, randomBytes(16), { model: 'another-model' }),
+      { ...presealedRoute(listed.libp2p.peerId), preferredWorker: wireBytes(randomBytes(7)) },
+      { ...presealedRoute(listed.libp2p.peerId), preferredWorker: undefined }
+    ]
+    for (const route of cases) {
+      const frames = await exchange(route)
+      assert.deepEqual(frames.map(kindOf), ['error'])
+      assert.equal(frames[0].error?.code, 'BAD_REQUEST')
+    }
+    assert.equal(listed.jobs.length, before)
+  })
+})
+
+function kindOf (f: ProxyFrame): string {
+  return Object.entries(f).find(([, v]) => v != null)?.[0] ?? 'empty'
+}

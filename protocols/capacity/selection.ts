@@ -44,7 +44,11 @@ export function selectWorker (
   observe: (peerId: string) => WorkerObservation,
   random: () => number = Math.random
 ): Candidate | undefined {
-  const ranked = rankWorkers(entries, req, observe)
+  return drawCandidate(rankWorkers(entries, req, observe), random)
+}
+
+/** Draws one of the top `SELECTION.candidates` of a ranked list, with probability proportional to score. */
+export function drawCandidate (ranked: Candidate[], random: () => number = Math.random): Candidate | undefined {
   const top = ranked.slice(0, SELECTION.candidates)
   const total = top.reduce((s, c) => s + c.score, 0)
   if (top.length === 0 || total <= 0) return undefined

@@ -97,7 +97,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         if (fast == null || current != null) throw new CocoonError('BAD_REQUEST', 'proxy accepted a job that was not pre-sealed')
         session = fast.sealed.session
         current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken }
-        opts.known?.remember(req.model, { ...fast.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken })
+        opts.known?.accepted(req.model, fast.worker.worker, frame.accepted.priceNanoPerToken)
         endInFlight = opts.known?.begin(req.model, fast.worker.worker) ?? endInFlight
         yield { type: 'offer', worker: fast.worker.worker.toString(), attempt: 1, priceNanoPerToken: frame.accepted.priceNanoPerToken, presealed: true }
       } else if (frame.offer != null) {

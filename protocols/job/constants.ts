@@ -54,10 +54,18 @@ export const MAX_PROMPT_BYTES = 256 * 1024
 
 /**
  * How long a client keeps sealing jobs straight to a worker a proxy offered it (the fast path, one round trip
- * less to the first token) after a proxy last offered or accepted that worker. Short enough that the proxy's own
- * scoring (load, speed, price) is consulted again every minute. @default 60 s
+ * less to the first token) after a proxy last offered that worker. Short enough that the proxy's own choice
+ * (load, speed, price, workers that joined since) is asked again every minute. @default 60 s
  */
 export const KNOWN_WORKER_TTL_MS = 60_000
 
 /** Workers a client remembers per model for the fast path; its concurrent jobs spread over them. @default 4 */
 export const KNOWN_WORKERS_PER_MODEL = 4
+
+/**
+ * A proxy forwards a job pre-sealed to the client's preferred worker when that worker's selection score is at
+ * least this fraction of the score of the worker the proxy would have drawn itself; below it (the preferred one is
+ * busier, slower or dearer) the proxy offers its own pick. Near 1 so load still follows the proxy's scoring; below 1
+ * so that equally good workers keep the fast path. @default 0.8
+ */
+export const PRESEALED_MIN_SCORE_RATIO = 0.8

@@ -11,7 +11,7 @@ export interface KnownWorker {
 }
 
 interface Entry extends KnownWorker {
-  /** When a proxy last offered or accepted this worker. */
+  /** When a proxy last offered this worker. */
   confirmedAt: number
   lastUsedAt: number
   inFlight: number
@@ -20,8 +20,8 @@ interface Entry extends KnownWorker {
 /**
  * Workers recently offered to this client, per model: the fast path seals a job to one of them before asking any
  * proxy, which saves the offer round trip. Pure (injectable clock). An entry lives KNOWN_WORKER_TTL_MS after a
- * proxy last confirmed it, so the proxy's own choice (load, speed, price) comes back in regularly; it goes at once
- * when a proxy passes it over. The certificate is verified again (from the verifier's cache) before each use.
+ * proxy last offered it (accepting a pre-sealed job does not extend it), so the proxy's own choice (load, speed,
+ * price, workers that joined since) comes back in regularly; it goes at once when a proxy passes it over. The certificate is verified again (from the verifier's cache) before each use.
  */
 export class KnownWorkers {
   private readonly byModel = new Map<string, Entry[]>()
@@ -31,7 +31,7 @@ export class KnownWorkers {
     this.clock = clock
   }
 
-  /** A proxy offered (or accepted) this worker for the model. */
+  /** A proxy offered this worker for the model. */
   remember (model: string, known: KnownWorker): void {
     const now = this.clock()
     const list = this.live(model)
@@ -45,6 +45,15 @@ export class KnownWorkers {
     list.sort((a, b) => b.confirmedAt - a.confirmedAt)
     list.length = Math.min(list.length, KNOWN_WORKERS_PER_MODEL)
     this.byModel.set(model, list)
+  }
+
+  /**
+   * A proxy accepted a job pre-sealed to this worker: its price is updated, but its lifetime is not extended, so
+   * a client keeps asking the proxy's own choice at least once per KNOWN_WORKER_TTL_MS (new workers get found).
+   */
+  accepted (model: string, worker: PeerId, priceNanoPerToken: bigint): void {
+    const entry = this.live(model).find(e => e.worker.equals(worker))
+    if (entry != null) entry.priceNanoPerToken = priceNanoPerToken
   }
 
   /** The worker to pre-seal the next job to: fewest of this client's jobs on it, then least recently used. */

@@ -5,14 +5,14 @@ import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import { rankWorkers, selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
+import { drawCandidate, rankWorkers, selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
-  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
+  MAX_INBOUND_STREAMS, PRESEALED_MIN_SCORE_RATIO, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
@@ -142,20 +142,21 @@ export class ProxyService implements Startable {
     // Wire attempt numbers: 1 is the client's pre-sealed job (if any), offers count on from there.
     let attempt = presealed != null ? 1 : 0
     let tries = 0
+    let picked: Candidate | undefined
     if (presealed != null) {
-      // The client's choice stands when this proxy would offer that worker at all: live, admitted, a free slot,
-      // within the price. Its own scoring spreads the load of clients that have no choice yet.
-      const preferred = rankWorkers(this.init.table.list().filter(e => e.peerId === presealed.worker), request, p => this.stats.observe(p))[0]
-      if (preferred != null) {
+      const choice = this.choosePresealed(presealed.worker, request)
+      if (choice.accept != null) {
         tries++
-        const result = await this.attempt(client, queue, preferred, jobId, attempt, route, exclude, presealed.job)
+        const result = await this.attempt(client, queue, choice.accept, jobId, attempt, route, exclude, presealed.job)
         if (result === 'done') return
         lastError = result
+      } else {
+        picked = choice.instead
       }
     }
     while (tries < MAX_ATTEMPTS) {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
-      let picked = this.pick(request)
+      picked ??= this.pick(request)
       if (picked == null && lastError == null && this.serves(route.model)) picked = await this.waitForSlot(request, queue.ended.signal)
       if (picked == null) {
         if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${tries} attempt(s): ${lastError.message}`)
@@ -167,8 +168,23 @@ export class ProxyService implements Startable {
       const result = await this.attempt(client, queue, picked, jobId, attempt, route, exclude)
       if (result === 'done') return
       lastError = result
+      picked = undefined
     }
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
+  }
+
+  /**
+   * Whether to run a pre-sealed job on the client's preferred worker. The proxy draws its own pick as for any job;
+   * the preferred worker stands if it is that pick or scores at least PRESEALED_MIN_SCORE_RATIO of it (live,
+   * admitted through the table, a free slot and within the price are implied by being ranked at all). Otherwise
+   * the job goes to the proxy's pick, offered as usual.
+   */
+  private choosePresealed (preferredId: string, request: SelectionRequest): { accept?: Candidate, instead?: Candidate } {
+    const ranked = rankWorkers(this.init.table.list(), request, p => this.stats.observe(p))
+    const own = drawCandidate(ranked, this.init.random)
+    const preferred = ranked.find(c => c.entry.peerId === preferredId)
+    if (preferred != null && own != null && (own === preferred || preferred.score >= PRESEALED_MIN_SCORE_RATIO * own.score)) return { accept: preferred }
+    return { instead: own }
   }
 
   /** Whether any live worker serves the model at all (busy or not). */
@@ -280,11 +296,13 @@ export class ProxyService implements Startable {
       if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
       return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
     }
-    await afterSend?.()
-    // The client going away (or cancelling) must stop the worker at once.
+    // The client going away (or cancelling) must stop the worker at once, including when it went while the job
+    // was being forwarded (an abort listener added after the abort never fires).
     const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
     queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
+    if (queue.ended.signal.aborted) onClientGone()
     try {
+      await afterSend?.()
       while (true) {
         let frame
         try {

@@ -41,12 +41,12 @@ class RecordingWorker {
   }
 }
 
-function announce (table: CapacityTable, worker: PeerId): void {
+function announce (table: CapacityTable, worker: PeerId, freeSlots = 4): void {
   table.upsert(worker.toString(), {
     peerId: worker.toMultihash().bytes,
     models: [{ id: MODEL, sha256: wireBytes(new Uint8Array(32).fill(7)), contextLength: 4096, priceNanoPerToken: PRICE }],
     slots: 4,
-    freeSlots: 4,
+    freeSlots,
     queue: 0,
     tokensPerSecond: 100,
     firstTokenMs: 5,
@@ -73,22 +73,31 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
   let proxy: CocoonLibp2p
   let client: CocoonLibp2p
   let listed: RecordingWorker
+  let twin: RecordingWorker
+  let busy: RecordingWorker
   let unlisted: RecordingWorker
   let service: ProxyService
 
   before(async () => {
-    ;[listed, unlisted] = await Promise.all([RecordingWorker.start(), RecordingWorker.start()])
+    ;[listed, twin, busy, unlisted] = await Promise.all([RecordingWorker.start(), RecordingWorker.start(), RecordingWorker.start(), RecordingWorker.start()])
     proxy = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
     await proxy.start()
-    for (const w of [listed, unlisted]) await proxy.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
+    for (const w of [listed, twin, busy, unlisted]) await proxy.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
     const table = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
-    // only one of the two workers is in this proxy's table: the other is unknown to it (or stale, or refused)
+    // `unlisted` is not in this proxy's table (unknown to it, stale or refused); `twin` is as good as `listed`;
+    // `busy` has one free slot of four
     announce(table, listed.libp2p.peerId)
+    announce(table, twin.libp2p.peerId)
+    announce(table, busy.libp2p.peerId, 1)
     service = new ProxyService({
       handle: proxy.handle.bind(proxy),
       unhandle: proxy.unhandle.bind(proxy),
       dialProtocol: proxy.dialProtocol.bind(proxy)
-    }, { table, certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }), limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 }) })
+    }, {
+      table,
+      // the proxy's own draw is always its top-ranked worker (one of the two idle ones), never by chance the busy one
+      random: () => 0,
+      certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }), limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 }) })
     await service.start()
     client = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [] })
     await client.start()
@@ -97,7 +106,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
 
   after(async () => {
     await service?.stop()
-    await Promise.all([client, proxy, listed?.libp2p, unlisted?.libp2p].map(async n => n?.stop()))
+    await Promise.all([client, proxy, listed?.libp2p, twin?.libp2p, busy?.libp2p, unlisted?.libp2p].map(async n => n?.stop()))
   })
 
   /** Sends one route and returns every frame the proxy sent until it closed the stream. */
@@ -134,22 +143,34 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     assert.equal(unlisted.jobs.length, 0)
   })
 
+  it('keeps the client\'s choice when it scores close to the proxy\'s own pick, and overrides a much busier one', async () => {
+    const kept = await exchange(presealedRoute(twin.libp2p.peerId))
+    assert.deepEqual(kept.map(kindOf), ['accepted', 'chunk', 'final'])
+    assert.equal(twin.jobs.length, 1)
+    const overridden = await exchange(presealedRoute(busy.libp2p.peerId))
+    assert.deepEqual(overridden.map(kindOf), ['offer', 'chunk', 'final'])
+    const offered = offeredWorker(overridden[0])
+    assert.ok(offered === listed || offered === twin, 'the busier worker gave way to one of the idle ones')
+    assert.equal(busy.jobs.length, 0)
+    assert.equal(offered.jobs.at(-1)?.attempt, 2)
+  })
+
   it('passes over a worker it does not list: offers its own choice as attempt 2 of the same job, the pre-sealed bytes go nowhere', async () => {
     const jobId = randomBytes(16)
-    const before = listed.jobs.length
     const frames = await exchange(presealedRoute(unlisted.libp2p.peerId, jobId))
     assert.deepEqual(frames.map(kindOf), ['offer', 'chunk', 'final'])
     const offer = frames[0].offer!
     assert.equal(offer.attempt, 2)
     assert.ok(equals(offer.jobId, jobId), 'the client-chosen job id stays the job\'s id')
-    assert.ok(listed.libp2p.peerId.equals(peerIdFromMultihash(Digest.decode(offer.workerPeerId))))
+    const offered = offeredWorker(frames[0])
+    assert.notEqual(offered, unlisted)
     assert.equal(unlisted.jobs.length, 0)
-    assert.equal(listed.jobs.length, before + 1)
-    assert.equal(listed.jobs.at(-1)?.attempt, 2)
+    assert.ok(offered.jobs.at(-1) != null && equals(offered.jobs.at(-1)!.jobId, jobId))
+    assert.equal(offered.jobs.at(-1)?.attempt, 2)
   })
 
   it('refuses malformed pre-sealed routes with BAD_REQUEST and forwards nothing', async () => {
-    const before = listed.jobs.length
+    const before = listed.jobs.length + twin.jobs.length
     const cases: RouteRequest[] = [
       presealedRoute(listed.libp2p.peerId, randomBytes(16), { attempt: 2 }),
       presealedRoute(listed.libp2p.peerId, randomBytes(5)),
@@ -162,8 +183,16 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
       assert.deepEqual(frames.map(kindOf), ['error'])
       assert.equal(frames[0].error?.code, 'BAD_REQUEST')
     }
-    assert.equal(listed.jobs.length, before)
+    assert.equal(listed.jobs.length + twin.jobs.length, before)
   })
+
+  /** The recording worker a RouteOffer names. */
+  function offeredWorker (frame: ProxyFrame): RecordingWorker {
+    const id = peerIdFromMultihash(Digest.decode(frame.offer!.workerPeerId))
+    const found = [listed, twin, busy, unlisted].find(w => w.libp2p.peerId.equals(id))
+    assert.ok(found != null, 'the offer names one of the test workers')
+    return found
+  }
 })
 
 function kindOf (f: ProxyFrame): string {

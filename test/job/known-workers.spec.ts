@@ -58,6 +58,18 @@ describe('KnownWorkers (the client fast path)', () => {
     assert.equal(k.pick('m')?.priceNanoPerToken, 12n, 'a confirmation refreshes the entry and its price')
   })
 
+  it('an accepted pre-sealed job updates the price but does not extend the entry: the proxy\'s own choice is asked again', async () => {
+    let t = 0
+    const [a] = await peers(1)
+    const k = new KnownWorkers(() => t)
+    k.remember('m', known(a, 10n))
+    t = KNOWN_WORKER_TTL_MS - 1
+    k.accepted('m', a, 11n)
+    assert.equal(k.pick('m')?.priceNanoPerToken, 11n)
+    t = KNOWN_WORKER_TTL_MS + 1
+    assert.equal(k.pick('m'), undefined)
+  })
+
   it(`keeps at most ${KNOWN_WORKERS_PER_MODEL} workers per model, the most recently confirmed`, async () => {
     let t = 0
     const ps = await peers(KNOWN_WORKERS_PER_MODEL + 2)

@@ -40,6 +40,14 @@ async function workerJobsDone (net: TestNetwork, name: string): Promise<number> 
   return Number(status?.extra?.jobsDone ?? 0)
 }
 
+/** Sequences generating on a worker, from a status it wrote after `sinceMs`. */
+async function workerBusySlots (net: TestNetwork, name: string, sinceMs: number): Promise<number> {
+  const status = await readStatus(join(net.dir, name))
+  if (status == null || status.updatedAt <= sinceMs) return -1
+  const models = (status.extra?.models ?? []) as Array<{ busy: number }>
+  return models.reduce((sum, m) => sum + m.busy, 0)
+}
+
 describe('sealed jobs end to end (separate processes, loopback TCP, the built-in model)', function () {
   this.timeout(240_000)
   let net: TestNetwork
@@ -158,6 +166,15 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     for (const o of outcomes.filter(o => o.status !== 429)) assert.ok(o.status === undefined || o.status === 200, `unexpected outcome ${JSON.stringify(o)}`)
     const proxyLog = await net.logs.waitFor('proxy', 'job ended with an error', 5000, r => r.code === 'RATE_LIMITED')
     assert.match(String(proxyLog.err), /concurrent/)
+    // Every aborted job stopped its worker's generation, however far its setup had come when the client left.
+    const abortedAt = Date.now()
+    let busy = [-1, -1]
+    while (Date.now() - abortedAt < 8000) {
+      busy = await Promise.all(['worker-1', 'worker-2'].map(async w => workerBusySlots(net, w, abortedAt)))
+      if (busy.every(b => b === 0)) break
+      await new Promise(resolve => setTimeout(resolve, 250))
+    }
+    assert.deepEqual(busy, [0, 0], 'no generation outlived its aborted job')
   })
 
   it('a worker killed with SIGKILL mid-stream: the job completes on the other worker within 5 s, the client never hangs', async () => {
@@ -185,8 +202,11 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     assert.ok(elapsedMs < 5000, `the job ended ${elapsedMs} ms after the kill (${result.done != null ? 'completed' : result.error?.code})`)
     if (result.done != null) {
       assert.equal(result.text, expected.text, 'the replay on the survivor continues the answer exactly')
-      const failover = offers.find(o => o.attempt === 2)
-      assert.ok(failover != null && names.get(failover.worker) != null && names.get(failover.worker) !== killed, `failover offer to the survivor: ${JSON.stringify(offers)}`)
+      // The first offer may be the client's pre-sealed worker (attempt 1) or the proxy's own pick (attempt 2); the
+      // failover is the offer after the one whose worker was killed.
+      const killedOffer = offers.findIndex(o => names.get(o.worker) === killed)
+      const failover = offers[killedOffer + 1]
+      assert.ok(failover != null && failover.attempt === offers[killedOffer].attempt + 1 && names.get(failover.worker) != null && names.get(failover.worker) !== killed, `failover offer to the survivor: ${JSON.stringify(offers)}`)
     } else {
       assert.equal(result.error?.code, 'WORKER_LOST', `typed failure: ${result.error?.message}`)
     }

@@ -30,6 +30,16 @@ export const OPERATION_VALUE = toNano('0.05')
 /** A wallet must keep this much after a send for its own fees. @default 0.05 TON */
 export const WALLET_FEE_RESERVE = toNano('0.05')
 
+/** How long `isDevnet` waits for an endpoint to say it is a devnet (a local one answers in milliseconds). @default 5_000 */
+export const DEVNET_PROBE_TIMEOUT_MS = 5_000
+
+/**
+ * Transactions the devnet keeps per account for getTransactions; older ones are dropped so chain.json stays
+ * bounded (a wallet renewing every few hours would otherwise grow it forever). Balances and state are unaffected.
+ * @default 200
+ */
+export const DEVNET_TX_LOG_PER_ACCOUNT = 200
+
 /** Value the devnet deploys the registry with (pays its storage). @default 1 TON */
 export const REGISTRY_DEPLOY_VALUE = toNano('1')
 

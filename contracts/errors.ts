@@ -56,3 +56,23 @@ export class DevnetRequestError extends ContractError {
   override readonly name = 'DevnetRequestError'
   override readonly code = 'DEVNET_REQUEST'
 }
+
+/** Why the registry would refuse a worker's register or renew; each names what fixes it. */
+export type RegistrationRefusal = 'IMAGE_NOT_ALLOWED' | 'ROOT_NOT_ACCEPTED' | 'LIFETIME_TOO_LONG' | 'CERT_EXPIRED' | 'STAKE_TOO_LOW'
+
+/**
+ * Checked against the registry's get-methods before anything is sent: the registry would refuse this
+ * registration (or proxies would refuse the worker), so sending would only burn fees and time.
+ * `reason` says which rule; the message names the command that fixes it.
+ */
+export class RegistrationRefusedError extends ContractError {
+  static override readonly name = 'RegistrationRefusedError'
+  override readonly name = 'RegistrationRefusedError'
+  override readonly code = 'REGISTRATION_REFUSED'
+  readonly reason: RegistrationRefusal
+
+  constructor (reason: RegistrationRefusal, message: string) {
+    super(`${reason}: ${message}`)
+    this.reason = reason
+  }
+}

@@ -11,12 +11,16 @@ export * from './wrappers/messages.js'
 export { createTonClient, type ChainEndpoint } from './chain/client.js'
 export { RegistryView, type RegistryViewInit, type RegistryWorkerEntry } from './chain/registry-view.js'
 export {
-  loadOrCreateMnemonic, walletFromMnemonic, sendAndWait, requestFaucet, WALLET_MNEMONIC_FILE,
+  loadOrCreateMnemonic, walletFromMnemonic, sendAndWait, requestFaucet, isDevnet, WALLET_MNEMONIC_FILE,
   type Wallet, type OutgoingMessage, type SendOptions
 } from './chain/wallet.js'
 export {
   ensureWorkerRegistered, unbondWorker, withdrawWorkerStake,
   type EnsureWorkerOptions, type WorkerChainOptions
 } from './chain/worker.js'
-export { configureRegistry, slashWorker, type AdminOptions, type ConfigureRegistryOptions } from './chain/admin.js'
+export { checkRegistration, type RegistrationToCheck } from './chain/preflight.js'
+export {
+  configureRegistry, setAllowListed, setRegistryParams, slashWorker, readRegistrySummary,
+  type AdminOptions, type ConfigureRegistryOptions, type RegistrySummary
+} from './chain/admin.js'
 export { startDevnet, readDevnetInfo, DEVNET_INFO_FILE, type Devnet, type DevnetInfo, type DevnetOptions } from './devnet/devnet.js'

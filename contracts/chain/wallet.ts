@@ -4,7 +4,7 @@ import { type Address, type Cell, internal, SendMode, type StateInit } from '@to
 import { type KeyPair, mnemonicNew, mnemonicToPrivateKey, mnemonicValidate } from '@ton/crypto'
 import { type TonClient, WalletContractV5R1 } from '@ton/ton'
 import { pino, type Logger } from 'pino'
-import { TX_POLL_INTERVAL_MS, TX_TIMEOUT_MS, WALLET_FEE_RESERVE } from '../constants.js'
+import { DEVNET_PROBE_TIMEOUT_MS, TX_POLL_INTERVAL_MS, TX_TIMEOUT_MS, WALLET_FEE_RESERVE } from '../constants.js'
 import { ChainRequestError, InsufficientFundsError, InvalidArgumentError, TransactionTimeoutError } from '../errors.js'
 import { sleep } from './client.js'
 
@@ -104,5 +104,24 @@ export async function requestFaucet (endpoint: string, address: Address | string
   const body = await res.json().catch(() => null) as { ok?: boolean, error?: string } | null
   if (!res.ok || body?.ok !== true) {
     throw new ChainRequestError(`faucet at ${endpoint} failed: ${body?.error ?? res.statusText}`)
+  }
+}
+
+/**
+ * True when `endpoint` is a Cocoon devnet (it answers the devnet-only `devnet` method); false for toncenter and
+ * any other chain, which answer it with an error. Only a devnet has a faucet to ask.
+ */
+export async function isDevnet (endpoint: string): Promise<boolean> {
+  try {
+    const res = await fetch(endpoint, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ id: 1, jsonrpc: '2.0', method: 'devnet', params: {} }),
+      signal: AbortSignal.timeout(DEVNET_PROBE_TIMEOUT_MS)
+    })
+    const body = await res.json().catch(() => null) as { ok?: boolean, result?: { '@type'?: string } } | null
+    return res.ok && body?.ok === true && body.result?.['@type'] === 'devnet'
+  } catch {
+    return false
   }
 }

@@ -1,13 +1,14 @@
 import type { Address } from '@ton/core'
 import { pino, type Logger } from 'pino'
 import { OPERATION_VALUE, REGISTER_FEE_MARGIN, TX_POLL_INTERVAL_MS, TX_TIMEOUT_MS } from '../constants.js'
-import { InvalidArgumentError, RegistryStateError, TransactionTimeoutError } from '../errors.js'
+import { RegistryStateError, TransactionTimeoutError } from '../errors.js'
 import { EntryStatus } from '../opcodes.js'
 import { Registry } from '../wrappers/Registry.js'
 import { WorkerEntry, type WorkerEntryState } from '../wrappers/WorkerEntry.js'
 import { toAddress, type WorkerCert } from '../wrappers/codec.js'
 import { registerClaimHash, registerWorkerBody, renewWorkerBody, startUnbondBody, withdrawStakeBody } from '../wrappers/messages.js'
 import { createTonClient, sleep } from './client.js'
+import { checkRegistration } from './preflight.js'
 import { sendAndWait, walletFromMnemonic } from './wallet.js'
 
 export interface WorkerChainOptions {
@@ -37,6 +38,13 @@ export interface EnsureWorkerOptions extends WorkerChainOptions {
    * The registry only accepts a register signed by the key it registers.
    */
   signWithWorkerKey: (message: Uint8Array) => Uint8Array | Promise<Uint8Array>
+  /**
+   * sha256 of the root CA the certificate's quote chains to. When given, a root the registry does not accept fails
+   * before anything is sent (the registry contract never sees roots; proxies would refuse the worker).
+   */
+  rootHash?: Uint8Array
+  /** Milliseconds clock for the expiry checks. @default Date.now */
+  now?: () => number
 }
 
 async function context (opts: WorkerChainOptions) {
@@ -76,9 +84,11 @@ export async function ensureWorkerRegistered (opts: EnsureWorkerOptions): Promis
   const cert: WorkerCert = { certHash: opts.certHash, imageHash: opts.imageHash, expiresAt: opts.expiresAt }
   const state = await entry.getEntry()
 
+  const nowSeconds = Math.floor((opts.now ?? Date.now)() / 1000)
+  const toCheck = { imageHash: opts.imageHash, expiresAt: opts.expiresAt, rootHash: opts.rootHash, nowSeconds }
+
   if (state == null || state.status === EntryStatus.Empty) {
-    const { minStake } = await registry.getParams()
-    if (opts.stake < minStake) throw new InvalidArgumentError(`stake ${opts.stake} is below the registry minimum ${minStake}`)
+    await checkRegistration(registry, { ...toCheck, stake: opts.stake })
     const signature = await opts.signWithWorkerKey(registerClaimHash(registry.address, wallet.address, cert))
     await sendAndWait(client, wallet, [{
       to: registry.address,
@@ -101,6 +111,7 @@ export async function ensureWorkerRegistered (opts: EnsureWorkerOptions): Promis
     log.debug({ entry: entryAddress.toString() }, 'worker entry already up to date')
     return entryAddress
   }
+  await checkRegistration(registry, toCheck)
   await sendAndWait(client, wallet, [{ to: registry.address, value: OPERATION_VALUE, body: renewWorkerBody({ workerKey: opts.workerKey, cert }) }], send)
   await waitForEntry(entry, s => s != null && sameCert(s, cert), opts, 'renew')
   log.info({ entry: entryAddress.toString(), expiresAt: cert.expiresAt }, 'renewed worker entry')

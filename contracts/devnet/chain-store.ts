@@ -5,6 +5,7 @@ import { Blockchain, snapshotFromSerializable, snapshotToSerializable } from '@t
 
 type SerializableSnapshot = ReturnType<typeof snapshotToSerializable>
 import { pino, type Logger } from 'pino'
+import { DEVNET_TX_LOG_PER_ACCOUNT } from '../constants.js'
 
 export const CHAIN_STATE_FILE = 'chain.json'
 
@@ -12,7 +13,7 @@ interface StoredChain {
   version: 1
   seqno: number
   snapshot: SerializableSnapshot
-  /** Raw address -> transaction BOCs, oldest first (our own log: the emulator's lookup is not usable). */
+  /** Raw address -> transaction BOCs, oldest first, the newest DEVNET_TX_LOG_PER_ACCOUNT kept (our own log: the emulator's lookup is not usable). */
   txLog: Record<string, string[]>
 }
 
@@ -34,12 +35,13 @@ export class ChainStore {
   private tail: Promise<unknown> = Promise.resolve()
   private readonly txLog: Map<string, string[]>
 
-  private constructor (readonly sandbox: Blockchain, private readonly path: string, stored: StoredChain | null, private readonly log: Logger) {
+  private constructor (readonly sandbox: Blockchain, private readonly path: string, stored: StoredChain | null, private readonly log: Logger, private readonly txLogLimit: number) {
     this.seqno = stored?.seqno ?? 1
     this.txLog = new Map(Object.entries(stored?.txLog ?? {}))
   }
 
-  static async open (dataDir: string, logger: Logger = pino({ level: 'silent' })): Promise<{ store: ChainStore, restored: boolean }> {
+  /** `txLogPerAccount`: how many transactions getTransactions can see per account. @default DEVNET_TX_LOG_PER_ACCOUNT */
+  static async open (dataDir: string, logger: Logger = pino({ level: 'silent' }), opts: { txLogPerAccount?: number } = {}): Promise<{ store: ChainStore, restored: boolean }> {
     await mkdir(dataDir, { recursive: true })
     const path = join(dataDir, CHAIN_STATE_FILE)
     const sandbox = await Blockchain.create()
@@ -53,7 +55,7 @@ export class ChainStore {
       await sandbox.loadFrom(snapshotFromSerializable(stored.snapshot))
       logger.info({ path, seqno: stored.seqno }, 'devnet state restored')
     }
-    const store = new ChainStore(sandbox, path, stored, logger)
+    const store = new ChainStore(sandbox, path, stored, logger, Math.max(1, opts.txLogPerAccount ?? DEVNET_TX_LOG_PER_ACCOUNT))
     store.tick()
     return { store, restored: stored != null }
   }
@@ -87,6 +89,8 @@ export class ChainStore {
       const key = (dest as Address).toRawString()
       const list = this.txLog.get(key) ?? []
       list.push(tx.raw.toBoc({ idx: false }).toString('base64'))
+      // Keep the newest only: getTransactions pages back from the newest, and chain.json is rewritten on every change.
+      if (list.length > this.txLogLimit) list.splice(0, list.length - this.txLogLimit)
       this.txLog.set(key, list)
     }
     if (transactions.length > 0) this.seqno++

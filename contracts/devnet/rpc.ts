@@ -10,7 +10,8 @@ import { stackFromJson, stackToJson } from './stack.js'
  * The toncenter v2 JSON-RPC subset that TonClient calls, served from the emulator, plus
  * `faucet`. Every handler runs inside ChainStore.run(), so state access is serialised.
  *
- * Devnet-only method:
+ * Devnet-only methods:
+ *   devnet {} -> { "@type": "devnet", faucetMax }   how a node tells a devnet from a real chain (which has no faucet).
  *   faucet { address: string (any address form), amount: string (nanoTON, at most 100,000 TON) }
  *     -> { "@type": "ok", lt, hash }   the transfer (non-bounceable) is on chain when this answers.
  */
@@ -159,6 +160,10 @@ export function createRpcHandlers ({ store, faucet }: RpcContext): Record<string
         },
         destination_fees: []
       }
+    },
+
+    async devnet () {
+      return { '@type': 'devnet', faucetMax: DEVNET_FAUCET_MAX.toString() }
     },
 
     async faucet (params) {

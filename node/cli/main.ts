@@ -4,6 +4,7 @@ import { registerDevnetCommand } from './devnet.js'
 import { registerInitCommand } from './init.js'
 import { registerModelsCommand } from './models.js'
 import { registerNetworkCommand } from './network.js'
+import { registerRegistryCommand } from './registry.js'
 import { registerStartCommand } from './start.js'
 import { registerStatusCommand } from './status.js'
 
@@ -20,6 +21,7 @@ export function buildProgram (): Command {
   registerChatCommand(program)
   registerDevnetCommand(program)
   registerNetworkCommand(program)
+  registerRegistryCommand(program)
   registerModelsCommand(program)
   return program
 }

@@ -11,6 +11,22 @@ export interface DevTrustOptions {
   modelHashes?: string[]
 }
 
+/** What a registry must list to trust the development TEE in `devTeeDir` (created when absent) and the models. */
+export interface DevTrustLists {
+  acceptRoots: Uint8Array[]
+  allowImages: Uint8Array[]
+  allowModels: Uint8Array[]
+}
+
+export async function devTrustLists (devTeeDir: string, modelHashes: string[] = []): Promise<DevTrustLists> {
+  const authority = await loadOrCreateTestAuthority(devTeeDir)
+  return {
+    acceptRoots: [authority.rootHash],
+    allowImages: [DEV_IMAGE_HASH],
+    allowModels: [BUILTIN_MODEL_SHA256, ...modelHashes].map(h => Buffer.from(h, 'hex'))
+  }
+}
+
 /**
  * Makes a devnet registry trust the development TEE: accepts the test authority's root, allows the dev image
  * measurement and the models. Idempotent; a second run changes nothing on chain.
@@ -18,15 +34,12 @@ export interface DevTrustOptions {
 export async function prepareDevTrust (opts: DevTrustOptions): Promise<{ endpoint: string, registry: string, rootHash: string, added: number }> {
   const info = await readDevnetInfo(opts.devnetDir)
   if (info == null) throw new Error(`no devnet has run in ${opts.devnetDir} (start one with: cocoon devnet --data ${opts.devnetDir})`)
-  const authority = await loadOrCreateTestAuthority(opts.devTeeDir)
-  const models = [BUILTIN_MODEL_SHA256, ...(opts.modelHashes ?? [])].map(h => Buffer.from(h, 'hex'))
+  const lists = await devTrustLists(opts.devTeeDir, opts.modelHashes)
   const added = await configureRegistry({
     endpoint: info.url,
     registry: info.registryAddress,
     adminMnemonic: info.adminMnemonic,
-    acceptRoots: [authority.rootHash],
-    allowImages: [DEV_IMAGE_HASH],
-    allowModels: models
+    ...lists
   })
-  return { endpoint: info.url, registry: info.registryAddress, rootHash: Buffer.from(authority.rootHash).toString('hex'), added }
+  return { endpoint: info.url, registry: info.registryAddress, rootHash: Buffer.from(lists.acceptRoots[0]).toString('hex'), added }
 }

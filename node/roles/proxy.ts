@@ -5,7 +5,29 @@ import { attestationReasonOf } from '../../protocols/attestation/index.js'
 import type { Admission, CapacityAnnouncement } from '../../protocols/capacity/index.js'
 import { ProxyService } from '../../protocols/job/index.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
-import { attestationCache, certificateSource } from './trust.js'
+import { attestationCacheFor, certificateSource, registryViewFor, requireChain } from './trust.js'
+
+type AnnouncedModel = CapacityAnnouncement['models'][number]
+
+/** An announced model the proxy will not route to, and why. */
+export interface RefusedModel { id: string, sha256: string, why: 'not in the certificate' | 'not allowed by the registry' }
+
+/**
+ * Splits announced models into those the proxy may route to (named in the worker's attested certificate and
+ * allowed by the registry) and the rest. A model outside the certificate was never attested; one the registry
+ * does not allow is one the network's admin has not vetted.
+ */
+export async function admitModels (models: AnnouncedModel[], certified: Uint8Array[], isModelAllowed: (sha256: Uint8Array) => Promise<boolean>): Promise<{ allowed: AnnouncedModel[], refused: RefusedModel[] }> {
+  const allowed: AnnouncedModel[] = []
+  const refused: RefusedModel[] = []
+  for (const m of models) {
+    const sha256 = Buffer.from(m.sha256).toString('hex')
+    if (!certified.some(h => equals(h, m.sha256))) refused.push({ id: m.id, sha256, why: 'not in the certificate' })
+    else if (!(await isModelAllowed(m.sha256))) refused.push({ id: m.id, sha256, why: 'not allowed by the registry' })
+    else allowed.push(m)
+  }
+  return { allowed, refused }
+}
 
 /**
  * The proxy role: admits only attested, anchored workers into its capacity table, and routes sealed jobs to
@@ -13,15 +35,33 @@ import { attestationCache, certificateSource } from './trust.js'
  */
 export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
   const { config, logger, libp2p, capacity } = parts
-  const cache = attestationCache(config, logger)
+  const chain = requireChain(config)
+  const registry = registryViewFor(chain)
+  const cache = attestationCacheFor(chain, logger, registry)
   const certificateFor = certificateSource(libp2p, cache)
   const refused = new Map<string, string>()
+  /** What was last logged about a worker's refused models, so a steady announcement is logged once. */
+  const refusedModels = new Map<string, string>()
 
   const admit = async (from: PeerId, a: CapacityAnnouncement): Promise<Admission> => {
     try {
       const cert = await certificateFor(from, AbortSignal.timeout(5000), a.certHash)
       if (!equals(cert.hash, a.certHash)) return 'ignore' // announced before or after a renewal; the next one will match
-      refused.delete(from.toString())
+      const { allowed, refused: badModels } = await admitModels(a.models, cert.modelHashes, async h => await registry.isModelAllowed(h))
+      const key = from.toString()
+      const summary = JSON.stringify(badModels)
+      if (badModels.length > 0 && refusedModels.get(key) !== summary) {
+        logger.warn({ worker: key, reason: 'MODEL_NOT_ALLOWED', models: badModels }, 'worker models refused')
+      }
+      refusedModels.set(key, summary)
+      if (allowed.length === 0) {
+        refused.set(key, 'MODEL_NOT_ALLOWED')
+        return 'ignore'
+      }
+      // The table keeps the announcement this validator accepted (CapacityService), so trimming it here is what
+      // keeps refused models out of routing; relays forward the signed bytes, which this does not touch.
+      a.models.splice(0, a.models.length, ...allowed)
+      refused.delete(key)
       return 'accept'
     } catch (err) {
       const reason = attestationReasonOf(err) ?? (err as { code?: string }).code ?? 'UNKNOWN'

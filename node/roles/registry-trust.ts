@@ -7,9 +7,15 @@ import { AttestationCache } from '../../protocols/attestation/cache.js'
 import { decodeCollateral } from '../../protocols/attestation/collateral.js'
 import type { OfferVerifier } from '../../protocols/job/client-job.js'
 
-/** Certificate verification against the registry at `chain`, cached by certificate hash. */
-export function attestationCacheFor (chain: { endpoint: string, apiKey?: string, registry: string }, logger: Logger): AttestationCache {
-  const registry = new RegistryView({ endpoint: chain.endpoint, apiKey: chain.apiKey, registry: chain.registry })
+export interface ChainTarget { endpoint: string, apiKey?: string, registry: string }
+
+/** The registry at `chain`, read through TonClient with a short TTL cache. */
+export function registryViewFor (chain: ChainTarget): RegistryView {
+  return new RegistryView({ endpoint: chain.endpoint, apiKey: chain.apiKey, registry: chain.registry })
+}
+
+/** Certificate verification against the registry at `chain` (or the view given), cached by certificate hash. */
+export function attestationCacheFor (chain: ChainTarget, logger: Logger, registry: RegistryView = registryViewFor(chain)): AttestationCache {
   return new AttestationCache({ registry, logger: logger.child({ component: 'attestation' }) })
 }
 

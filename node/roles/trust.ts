@@ -10,7 +10,7 @@ import type { PeerId } from '@libp2p/interface'
 import { attestationCacheFor } from './registry-trust.js'
 
 // The config-free half lives in registry-trust.ts so that the embeddable client can load it without config parsing.
-export { attestationCacheFor, offerVerifier } from './registry-trust.js'
+export { attestationCacheFor, offerVerifier, registryViewFor } from './registry-trust.js'
 
 /** Every role that handles jobs trusts workers only through the registry, so it needs a chain and a registry. */
 export function requireChain (config: NodeConfig): { endpoint: string, apiKey?: string, registry: string } {
@@ -33,7 +33,16 @@ export function attestationCache (config: NodeConfig, logger: Logger): Attestati
  */
 export const CERTIFICATE_REUSE_MS = 30_000
 
-export type CertificateSource = (worker: PeerId, signal: AbortSignal, expectedHash?: Uint8Array) => Promise<{ certificate: Uint8Array, collateral: Uint8Array, hash: Uint8Array }>
+/** A worker's verified certificate as the proxy offers it, with the model hashes it vouches for. */
+export interface SourcedCertificate {
+  certificate: Uint8Array
+  collateral: Uint8Array
+  hash: Uint8Array
+  /** sha256 of each model the certificate names (bound by the quote). */
+  modelHashes: Uint8Array[]
+}
+
+export type CertificateSource = (worker: PeerId, signal: AbortSignal, expectedHash?: Uint8Array) => Promise<SourcedCertificate>
 
 /**
  * The proxy's view of a worker's certificate: fetched over /cocoon/attest/1.0.0 and verified against the
@@ -65,7 +74,7 @@ export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache
       collateral = encodeCollateral(bundle.collateral)
       encoded.set(bundle, collateral)
     }
-    return { certificate: bundle.certificate, collateral, hash: verified.hash }
+    return { certificate: bundle.certificate, collateral, hash: verified.hash, modelHashes: verified.modelHashes }
   }
 }
 

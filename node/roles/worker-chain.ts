@@ -1,10 +1,14 @@
 import { Address, fromNano, toNano } from '@ton/core'
 import type { Logger } from 'pino'
 import {
-  createTonClient, ensureWorkerRegistered, loadOrCreateMnemonic, Registry, requestFaucet, walletFromMnemonic, REGISTER_FEE_MARGIN
+  createTonClient, ensureWorkerRegistered, EntryStatus, InsufficientFundsError, isDevnet, loadOrCreateMnemonic, Registry,
+  requestFaucet, walletFromMnemonic, WorkerEntry, OPERATION_VALUE, REGISTER_FEE_MARGIN, WALLET_FEE_RESERVE
 } from '../../contracts/index.js'
 import type { PrivateKey } from '@libp2p/interface'
-import type { IssuedCertificate } from '../../protocols/attestation/index.js'
+import { decodeCertificate } from '../../protocols/attestation/certificate.js'
+import { parseTdxQuote } from '../../protocols/attestation/quote.js'
+import { rootCaHash } from '../../protocols/attestation/roots.js'
+import type { IssuedCertificate } from '../../protocols/attestation/issue.js'
 
 export interface WorkerChainInit {
   endpoint: string
@@ -13,10 +17,19 @@ export interface WorkerChainInit {
   dataDir: string
   privateKey: PrivateKey
   logger: Logger
+  /** Tells a devnet (which has a faucet) from a real chain. @default isDevnet */
+  isDevnet?: (endpoint: string) => Promise<boolean>
 }
 
-/** How much above the stake a worker wants in its wallet for fees (register, renewals). */
-const FEE_BUDGET = toNano('1')
+/** What a devnet faucet adds on top of what is missing, so that renewals do not need it again. */
+const DEVNET_TOP_UP = toNano('1')
+
+/** What an anchor costs the wallet: the operation's value plus what the wallet keeps for its own fees. */
+export function fundsNeeded (entryActive: boolean, minStake: bigint): bigint {
+  return entryActive
+    ? OPERATION_VALUE + WALLET_FEE_RESERVE
+    : minStake + REGISTER_FEE_MARGIN + WALLET_FEE_RESERVE
+}
 
 /**
  * The worker's side of the chain: its wallet (mnemonic in the data dir), funding from the devnet faucet where
@@ -39,41 +52,55 @@ export class WorkerChain {
     return this.address
   }
 
-  /** Registers (or renews) the worker's entry with the registry's minimum stake. */
+  /**
+   * Registers the worker's entry with the registry's minimum stake, or renews it when it is already active. A
+   * renewal needs only its operation value: the stake is already held by the entry, not by the wallet.
+   */
   async anchor (cert: IssuedCertificate): Promise<void> {
     const { endpoint, apiKey, registry, logger } = this.init
     this.mnemonic ??= await loadOrCreateMnemonic(this.init.dataDir)
     const client = createTonClient({ endpoint, apiKey })
-    const params = await client.open(Registry.createFromAddress(Address.parse(registry))).getParams()
-    await this.ensureFunds(params.minStake + REGISTER_FEE_MARGIN + FEE_BUDGET)
+    const root = client.open(Registry.createFromAddress(Address.parse(registry)))
+    const workerKey = this.init.privateKey.publicKey.raw
+    const [params, entryAddress] = await Promise.all([root.getParams(), root.getEntryAddress(workerKey)])
+    const state = await client.open(WorkerEntry.createFromAddress(entryAddress)).getEntry()
+    const active = state?.status === EntryStatus.Active
+    await this.ensureFunds(fundsNeeded(active, params.minStake))
     const entry = await ensureWorkerRegistered({
       endpoint,
       apiKey,
       registry,
       walletMnemonic: this.mnemonic,
-      workerKey: this.init.privateKey.publicKey.raw,
+      workerKey,
       certHash: cert.hash,
       imageHash: cert.claims.imageHash,
       expiresAt: cert.claims.notAfter,
+      rootHash: rootHashOf(cert),
       stake: params.minStake,
       signWithWorkerKey: async m => this.init.privateKey.sign(m),
       logger
     })
-    logger.info({ entry: entry.toString(), stake: fromNano(params.minStake) }, 'registry entry anchored to certificate')
+    logger.info({ entry: entry.toString(), renewed: active, stake: fromNano(active ? state.stake : params.minStake) }, 'registry entry anchored to certificate')
   }
 
-  /** Tops the wallet up from the devnet faucet if it has less than `needed`; on a real chain, says how to fund it. */
+  /** Tops the wallet up from the faucet if it has less than `needed` and the chain is a devnet; otherwise says how to fund it. */
   private async ensureFunds (needed: bigint): Promise<void> {
     const { endpoint, apiKey, logger } = this.init
     const wallet = await walletFromMnemonic(this.mnemonic!)
     const client = createTonClient({ endpoint, apiKey })
     const balance = await client.getBalance(wallet.address)
     if (balance >= needed) return
-    try {
-      await requestFaucet(endpoint, wallet.address, needed - balance + FEE_BUDGET)
-      logger.info({ wallet: wallet.address.toString(), amount: fromNano(needed - balance + FEE_BUDGET) }, 'wallet funded from the devnet faucet')
-    } catch (err) {
-      throw new Error(`worker wallet ${wallet.address.toString({ bounceable: false })} holds ${fromNano(balance)} TON and needs ${fromNano(needed)} TON for its stake and fees; fund it (${(err as Error).message})`)
+    const address = wallet.address.toString({ bounceable: false })
+    if (!(await (this.init.isDevnet ?? isDevnet)(endpoint))) {
+      throw new InsufficientFundsError(`worker wallet ${address} holds ${fromNano(balance)} TON and needs ${fromNano(needed)} TON for its registry entry and fees; send it at least ${fromNano(needed - balance)} TON`)
     }
+    const amount = needed - balance + DEVNET_TOP_UP
+    await requestFaucet(endpoint, wallet.address, amount)
+    logger.info({ wallet: address, amount: fromNano(amount) }, 'wallet funded from the devnet faucet')
   }
+}
+
+/** sha256 of the root CA the certificate's quote chains to, so a root the registry does not accept fails at once. */
+function rootHashOf (cert: IssuedCertificate): Uint8Array {
+  return rootCaHash(parseTdxQuote(decodeCertificate(cert.bytes).message.quote).rootDer)
 }

@@ -89,6 +89,17 @@ describe('contracts: registry', function () {
     assert.ok(findTransaction(old.transactions, { to: world.registry.address, exitCode: ExitCode.NotAdmin }))
   })
 
+  it('ProposeAdmin(null) cancels a pending transfer: the proposed admin can no longer claim', async () => {
+    await world.registry.sendProposeAdmin(world.admin.getSender(), { value: toNano('0.05'), newAdmin: world.owner.address })
+    assert.ok((await world.registry.getAdmin()).pendingAdmin?.equals(world.owner.address))
+    const cancel = await world.registry.sendProposeAdmin(world.admin.getSender(), { value: toNano('0.05'), newAdmin: null })
+    assert.ok(findTransaction(cancel.transactions, { to: world.registry.address, success: true }))
+    assert.equal((await world.registry.getAdmin()).pendingAdmin, null)
+    const claim = await world.registry.sendClaimAdmin(world.owner.getSender(), { value: toNano('0.05') })
+    assert.ok(findTransaction(claim.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.NotPendingAdmin }))
+    assert.ok((await world.registry.getAdmin()).admin.equals(world.admin.address))
+  })
+
   it('answers unknown opcodes with 0xFFFF, short bodies with cell underflow, and accepts top-ups', async () => {
     const unknown = await world.registry.sendRaw(world.stranger.getSender(), { value: toNano('0.05'), body: beginCell().storeUint(0x12345678, 32).storeUint(0, 64).endCell() })
     assert.ok(findTransaction(unknown.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.UnknownOp }))

@@ -163,6 +163,21 @@ describe('contracts: worker entry', function () {
     assert.equal((await entry.getEntry())?.status, EntryStatus.Active)
   })
 
+  it('refuses a forged EntryRenew sent straight to an entry, even by its owner, and keeps the certificate', async () => {
+    const cert = certFor(0xaa)
+    const { entry } = await registerWorker(world, cert)
+    for (const sender of [world.owner, world.stranger]) {
+      const forged = beginCell()
+        .storeUint(Op.EntryRenew, 32).storeUint(1, 64).storeAddress(sender.address)
+        .storeRef(workerCertCell(certFor(0xee, T0 + 7200))).endCell()
+      const res = await sender.send({ to: entry.address, value: toNano('0.1'), body: forged })
+      assert.ok(findTransaction(res.transactions, { to: entry.address, success: false, exitCode: ExitCode.NotRegistry }))
+    }
+    const state = await entry.getEntry()
+    assert.deepEqual(state?.certHash, cert.certHash)
+    assert.equal(state?.expiresAt, cert.expiresAt)
+  })
+
   it('answers unknown opcodes and short bodies with errors, and adds top-ups to the stake', async () => {
     const { entry } = await registerWorker(world, certFor(0xaa))
     const unknown = await world.owner.send({ to: entry.address, value: toNano('0.05'), body: beginCell().storeUint(0xdeadbeef, 32).endCell() })

@@ -4,15 +4,20 @@
  * chosen tampering. It offers the worker's genuine certificate (fetched over /cocoon/attest/1.0.0), so the client's
  * verification passes and only the end-to-end sealing stands between the relay and the answer.
  */
+import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { PeerId } from '@libp2p/interface'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import { Address } from '@ton/core'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Libp2p } from 'libp2p'
-import { encodeCollateral, fetchCertificate } from '../../protocols/attestation/index.js'
+import { BUILTIN_MODEL_SHA256 } from '../../models/index.js'
+import { DevTeeProvider, encodeCollateral, fetchCertificate, issueCertificate, type AttestationBundle, type TestAuthority } from '../../protocols/attestation/index.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { CocoonError, toCocoonError } from '../../protocols/common/errors.js'
 import { FrameStream } from '../../protocols/common/frames.js'
 import { codecs, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, WORK_PROTOCOL, type WorkFrame } from '../../protocols/job/index.js'
+import { generateSealKeyPair } from '../../protocols/seal/index.js'
 import { startRawPeer } from './jobs-peers.js'
 
 export type Tampering =
@@ -27,6 +32,13 @@ export type Tampering =
   | 'inflate-usage'
   /** drops the sealed final chunk, so the answer ends without its authenticated end marker */
   | 'drop-final-chunk'
+  /** offers the real worker's genuine certificate as if it were the certificate of another peer (the proxy itself) */
+  | 'foreign-certificate'
+  /** offers a genuine certificate (accepted root, allowed image) of a worker key that has no registry entry */
+  | 'unanchored-certificate'
+
+/** The modes that lie in the offer: the client must refuse before sealing anything. */
+export const OFFER_TAMPERINGS: readonly Tampering[] = ['foreign-certificate', 'unanchored-certificate']
 
 /** Which answer chunk (1-based) the chunk tamperings hit; early enough for any answer of 8+ tokens. */
 const TARGET_CHUNK = 3
@@ -47,7 +59,22 @@ export interface TamperingProxy {
   stop: () => Promise<void>
 }
 
-export async function startTamperingProxy (worker: { peerId: PeerId, addresses: Multiaddr[] }, mode: Tampering): Promise<TamperingProxy> {
+/**
+ * What the proxy offers: the worker's genuine certificate, or for the offer tamperings a certificate that does not
+ * belong to the peer the offer names. `devTee` (the network's development TEE) lets it issue a valid unanchored one.
+ */
+async function offeredCertificate (libp2p: Libp2p, worker: PeerId, mode: Tampering, devTee?: TestAuthority): Promise<{ peer: PeerId, bundle: AttestationBundle }> {
+  if (mode === 'unanchored-certificate') {
+    if (devTee == null) throw new Error('unanchored-certificate needs the network\'s dev TEE authority')
+    const key = await generateKeyPair('Ed25519')
+    const cert = await issueCertificate({ privateKey: key, sealPublicKey: generateSealKeyPair().publicKey, payoutAddress: new Address(0, Buffer.alloc(32)).toString({ bounceable: false }), gpu: 'cpu', modelHashes: [Buffer.from(BUILTIN_MODEL_SHA256, 'hex')], tee: new DevTeeProvider(devTee) })
+    return { peer: peerIdFromPrivateKey(key), bundle: { certificate: cert.bytes, collateral: cert.collateral } }
+  }
+  const bundle = await fetchCertificate(libp2p, worker)
+  return { peer: mode === 'foreign-certificate' ? libp2p.peerId : worker, bundle }
+}
+
+export async function startTamperingProxy (worker: { peerId: PeerId, addresses: Multiaddr[] }, mode: Tampering, opts: { devTee?: TestAuthority } = {}): Promise<TamperingProxy> {
   const libp2p = await startRawPeer({ listen: true })
   await libp2p.dial(worker.addresses)
   const log: string[] = []
@@ -57,11 +84,13 @@ export async function startTamperingProxy (worker: { peerId: PeerId, addresses: 
     try {
       const first = await client.read(codecs.client)
       if (first.route == null) throw new CocoonError('BAD_REQUEST', 'expected a route request')
-      const bundle = await fetchCertificate(libp2p, worker.peerId)
+      const { peer, bundle } = await offeredCertificate(libp2p, worker.peerId, mode, opts.devTee)
       const jobId = randomBytes(JOB_ID_BYTES)
-      await client.write(codecs.proxy, { offer: { jobId, attempt: 1, workerPeerId: worker.peerId.toMultihash().bytes, certificate: wireBytes(bundle.certificate), collateral: wireBytes(encodeCollateral(bundle.collateral)), priceNanoPerToken: 0n } })
+      await client.write(codecs.proxy, { offer: { jobId, attempt: 1, workerPeerId: peer.toMultihash().bytes, certificate: wireBytes(bundle.certificate), collateral: wireBytes(encodeCollateral(bundle.collateral)), priceNanoPerToken: 0n } })
+      if (OFFER_TAMPERINGS.includes(mode)) log.push(`offered a ${mode} naming ${peer.toString()}`)
       const { job } = await client.read(codecs.client)
       if (job == null) throw new CocoonError('BAD_REQUEST', 'expected the sealed job')
+      log.push('received the sealed job')
       if (mode === 'flip-job-byte') {
         job.ciphertext = flipOneBit(job.ciphertext, 7)
         log.push('flipped a job byte')

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import type { Libp2p } from 'libp2p'
 import { BUILTIN_MODEL_ID } from '../../models/index.js'
+import { loadTestAuthority, type TestAuthority } from '../../protocols/attestation/index.js'
 import { runJob, type JobEvent, type OfferVerifier } from '../../protocols/job/index.js'
 import { startTestNetwork, type TestNetwork } from './harness.js'
 import { chainVerifier, deadProcesses, nodeIdentity, startRawPeer } from './jobs-peers.js'
 import { startTamperingProxy, type Tampering } from './tamper-proxy.js'
+import { jobsDone } from './trust-traffic.js'
 
 interface Outcome { text: string, done?: Extract<JobEvent, { type: 'done' }>, error?: { code?: string, message: string, data?: Record<string, unknown> } }
 
@@ -14,10 +17,11 @@ describe('a tampering proxy between a client and a real worker', function () {
   let client: Libp2p
   let verify: OfferVerifier
   let honest: Outcome
+  let devTee: TestAuthority
 
   /** Runs one job through a fresh malicious proxy in the given mode, with the client's real checks. */
   async function runThrough (mode: Tampering): Promise<Outcome & { log: string[] }> {
-    const proxy = await startTamperingProxy(await nodeIdentity(net, 'worker-1'), mode)
+    const proxy = await startTamperingProxy(await nodeIdentity(net, 'worker-1'), mode, { devTee })
     try {
       await client.dial(proxy.address)
       const out: Outcome = { text: '' }
@@ -40,6 +44,7 @@ describe('a tampering proxy between a client and a real worker', function () {
     net = await startTestNetwork({ workers: 1 })
     client = await startRawPeer()
     verify = chainVerifier(net)
+    devTee = await loadTestAuthority(join(net.dir, 'dev-tee'))
   })
   after(async () => {
     await client?.stop()
@@ -78,6 +83,25 @@ describe('a tampering proxy between a client and a real worker', function () {
         // what reached the caller before the tampering is the genuine answer, never altered text
         assert.ok(honest.text.startsWith(out.text), `delivered "${out.text}" is a prefix of "${honest.text}"`)
       }
+    })
+  }
+
+  const offers: Array<{ mode: Tampering, title: string, reason: string }> = [
+    { mode: 'foreign-certificate', title: 'an offer carrying another peer\'s certificate', reason: 'PEER_MISMATCH' },
+    { mode: 'unanchored-certificate', title: 'an offer whose certificate is valid but not anchored in the registry', reason: 'NOT_REGISTERED' }
+  ]
+  for (const c of offers) {
+    it(`refuses ${c.title} with a typed ATTESTATION error, and seals nothing`, async () => {
+      const before = await jobsDone(net, 'worker-1')
+      const out = await runThrough(c.mode)
+      assert.ok(out.log.some(l => l.startsWith('offered a')), 'the lying offer was made')
+      assert.equal(out.done, undefined)
+      assert.equal(out.text, '')
+      assert.equal(out.error?.code, 'ATTESTATION', `got ${out.error?.code}: ${out.error?.message}`)
+      assert.equal((out.error as { name?: string }).name, 'CocoonError')
+      assert.equal(out.error?.data?.reason, c.reason)
+      assert.ok(!out.log.includes('received the sealed job'), 'the client sent no SealedJob')
+      assert.equal(await jobsDone(net, 'worker-1'), before, 'the worker received no job')
     })
   }
 

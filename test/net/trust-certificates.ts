@@ -1,6 +1,7 @@
 import { BUILTIN_MODEL_SHA256 } from '../../models/index.js'
+import { sha256 } from '@noble/hashes/sha2.js'
 import {
-  certificateHash, decodeCertificate, DevTeeProvider, encodeCertificate, issueCertificate, type AttestationReason,
+  certificateHash, createTestAuthority, decodeCertificate, DevTeeProvider, encodeCertificate, issueCertificate, type AttestationReason,
   type IssuedCertificate, type TdMeasurements, type TestAuthority
 } from '../../protocols/attestation/index.js'
 import type { CraftContext, Crafted } from './trust-crafted-worker.js'
@@ -12,13 +13,13 @@ import type { CraftContext, Crafted } from './trust-crafted-worker.js'
 export interface Scenario {
   name: string
   /** The reason the proxy logs; undefined for the honest control. */
-  reason?: AttestationReason
+  reason?: AttestationReason | 'MODEL_NOT_ALLOWED'
   craft: (ctx: CraftContext) => Promise<Crafted>
 }
 
 const HOUR_S = 3600
 
-async function issue (ctx: CraftContext, tee: DevTeeProvider, extra: { lifetimeSeconds?: number, now?: () => number } = {}): Promise<IssuedCertificate> {
+async function issue (ctx: CraftContext, tee: DevTeeProvider, extra: { lifetimeSeconds?: number, now?: () => number, modelHashes?: Uint8Array[] } = {}): Promise<IssuedCertificate> {
   return await issueCertificate({
     privateKey: ctx.privateKey,
     sealPublicKey: ctx.sealPublicKey,
@@ -46,10 +47,25 @@ function unlistedImage (): TdMeasurements {
   return { mrTd: reg(0xa1), rtmrs: [reg(0xa2), reg(0xa3), reg(0xa4), reg(0xa5)] }
 }
 
-export function scenarios (authority: TestAuthority): { control: Scenario, adversaries: Scenario[] } {
+export async function scenarios (authority: TestAuthority): Promise<{ control: Scenario, adversaries: Scenario[] }> {
+  // A test root of its own, which the registry never accepted. A product worker refuses to register under it
+  // (the root check before sending); this one registers anyway, as a modified worker could.
+  const rogue = await createTestAuthority()
   const devTee = new DevTeeProvider(authority)
   const control: Scenario = { name: 'crafted-honest', craft: async ctx => anchored(await issue(ctx, devTee)) }
   const adversaries: Scenario[] = [
+    {
+      name: 'crafted-root',
+      reason: 'ROOT_NOT_ACCEPTED',
+      craft: async ctx => anchored(await issue(ctx, new DevTeeProvider(rogue)))
+    },
+    {
+      // A sound, anchored certificate that names another model than the one announced: the announced model was
+      // never attested, so the proxy keeps it out of routing (and with nothing left, the worker too).
+      name: 'crafted-model',
+      reason: 'MODEL_NOT_ALLOWED',
+      craft: async ctx => anchored(await issue(ctx, devTee, { modelHashes: [sha256(new TextEncoder().encode('some other model'))] }))
+    },
     {
       // The quote is genuine and binds the body, but measures another image. The registry refuses to register
       // a disallowed image at all, so this worker has no entry: the image check comes first and names it.

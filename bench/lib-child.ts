@@ -23,8 +23,9 @@ export class BenchChild {
   private readonly stderr: string[] = []
   readonly exited: Promise<number | null>
 
-  constructor (script: string, args: string[]) {
-    this.child = spawn(process.execPath, [compiledBenchScript(script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  /** `nodeFlags`: V8/Node flags for the child (a node role runs with `nodeRuntimeFlags()`, as `cocoon start` does). */
+  constructor (script: string, args: string[], nodeFlags: string[] = []) {
+    this.child = spawn(process.execPath, [...nodeFlags, compiledBenchScript(script), ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
     createInterface({ input: this.child.stdout! }).on('line', line => {
       try {
         const event = JSON.parse(line)

@@ -25,6 +25,7 @@ import type { RelayProxyConfig } from './lib-relay-proxy.js'
 import { runRelayJob, type RelayJobResult } from './lib-relay-client.js'
 import { round, rssMiBOf, sleep, waitUntil } from './lib-stats.js'
 import { SyntheticWorker } from './lib-synthetic-worker.js'
+import { nodeRuntimeFlags } from '../node/runtime-flags.js'
 
 /** 1,000 held streams over 20 workers of 60 slots: a plausible proxy's share of a network, not one giant worker. */
 const SLOTS_PER_WORKER = 60
@@ -67,7 +68,8 @@ async function setUp (): Promise<Setup> {
     }
     const configPath = join(dir, 'relay-proxy.json')
     await writeFile(configPath, JSON.stringify(config))
-    const proxy = new BenchChild('lib-relay-proxy', [configPath])
+    // the proxy runs with the V8 flags `cocoon start` gives every node
+    const proxy = new BenchChild('lib-relay-proxy', [configPath], nodeRuntimeFlags())
     const ready = await proxy.next('ready', 60_000)
     const address = multiaddr(String(ready.address))
     const proxyId = peerIdFromString(address.getComponents().findLast(c => c.name === 'p2p')?.value ?? '')

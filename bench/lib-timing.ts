@@ -27,7 +27,7 @@ export async function timeEvents (start: () => AsyncIterable<StreamEvent>): Prom
   return { firstTokenMs: first, totalMs: performance.now() - t0, tokens, text }
 }
 
-/** Times a stream of text deltas (the gateway's SSE client); each delta is one token. */
+/** Times a stream of text deltas (the gateway's SSE client). `tokens` counts deltas, and a delta carries every token the worker coalesced into one chunk: use it for the first token, not for tokens/s. */
 export async function timeDeltas (start: () => AsyncIterable<string>): Promise<StreamTiming> {
   const t0 = performance.now()
   let first = -1

@@ -17,11 +17,11 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BUILTIN_MODEL_ID, ensureBuiltinModel, NodeLlamaCppEngine } from '../models/index.js'
-import { streamChat } from '../node/http/sse-client.js'
+import OpenAI from 'openai'
 import { startLightClient } from './lib-light-client.js'
 import { round, percentile } from './lib-stats.js'
 import { withTestNetwork } from './lib-test-network.js'
-import { streamingTokensPerSecond, timeDeltas, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
+import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
 
 const MESSAGES = [{ role: 'user' as const, content: 'Tell the network a short story about a cocoon and a butterfly.' }]
 const MAX_TOKENS = 256
@@ -41,7 +41,17 @@ export async function run (): Promise<Record<string, number | string>> {
 
       const direct = async (): Promise<StreamTiming> => timeEvents(() => model.generate({ messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }))
       const network = async (): Promise<StreamTiming> => timeEvents(() => embedded.client.chat({ model: BUILTIN_MODEL_ID, messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }, new AbortController().signal))
-      const gateway = async (): Promise<StreamTiming> => timeDeltas(() => streamChat({ url: net.gatewayUrl, model: BUILTIN_MODEL_ID, messages: MESSAGES, maxTokens: MAX_TOKENS }))
+      // An OpenAI SDK app: tokens are counted from the usage the gateway reports (a streamed delta carries as
+      // many tokens as the worker coalesced into one chunk).
+      const openai = new OpenAI({ baseURL: `${net.gatewayUrl}/v1`, apiKey: 'unused', maxRetries: 0 })
+      const gateway = async (): Promise<StreamTiming> => timeEvents(async function * () {
+        const stream = await openai.chat.completions.create({ model: BUILTIN_MODEL_ID, messages: MESSAGES, max_tokens: MAX_TOKENS, seed: SEED, stream: true, stream_options: { include_usage: true } })
+        for await (const chunk of stream) {
+          const text = chunk.choices[0]?.delta?.content
+          if (text != null && text !== '') yield { type: 'token' as const, text }
+          if (chunk.usage != null) yield { type: 'done' as const, usage: { completionTokens: chunk.usage.completion_tokens } }
+        }
+      })
 
       for (let i = 0; i < WARMUP_RUNS; i++) { await direct(); await network(); await gateway() }
       const runs = { direct: [] as StreamTiming[], network: [] as StreamTiming[], gateway: [] as StreamTiming[] }
@@ -55,7 +65,7 @@ export async function run (): Promise<Record<string, number | string>> {
       const directTps = tokensPerSecond(runs.direct)
       const networkTps = tokensPerSecond(runs.network)
       const gatewayTps = tokensPerSecond(runs.gateway)
-      const sameAnswer = runs.network.every(r => r.text === runs.direct[0].text) && runs.direct.every(r => r.text === runs.direct[0].text)
+      const sameAnswer = [...runs.network, ...runs.gateway, ...runs.direct].every(r => r.text === runs.direct[0].text)
       return {
         model: BUILTIN_MODEL_ID,
         runs: RUNS,

@@ -58,11 +58,9 @@ export async function proxyRole (parts: NodeParts): Promise<RoleModule> {
         refused.set(key, 'MODEL_NOT_ALLOWED')
         return 'ignore'
       }
-      // The table keeps the announcement this validator accepted (CapacityService), so trimming it here is what
-      // keeps refused models out of routing; relays forward the signed bytes, which this does not touch.
-      a.models.splice(0, a.models.length, ...allowed)
       refused.delete(key)
-      return 'accept'
+      // Only the allowed models enter this proxy's table and routing.
+      return allowed.length === a.models.length ? 'accept' : { accept: { ...a, models: allowed } }
     } catch (err) {
       const reason = attestationReasonOf(err) ?? (err as { code?: string }).code ?? 'UNKNOWN'
       if (refused.get(from.toString()) !== reason) {

@@ -9,7 +9,11 @@ import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANN
 import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
 
-export type Admission = 'accept' | 'ignore' | 'reject'
+/**
+ * An admission check's verdict: 'accept' as announced, `{ accept }` with a narrowed announcement (e.g. only the
+ * models this node may route), 'ignore' (no penalty), or 'reject' (the sender loses gossip score).
+ */
+export type Admission = 'accept' | { accept: CapacityAnnouncement } | 'ignore' | 'reject'
 
 /** What a worker reports about itself; the service adds peerId, seq and ts. */
 export type CapacitySnapshot = Omit<CapacityAnnouncement, 'peerId' | 'seq' | 'ts'>
@@ -169,7 +173,8 @@ export class CapacityService implements Startable {
       this.events.onReject?.(from, 'not admitted')
       return TopicValidatorResult.Reject
     }
-    this.accepted.set(msg, verdict.announcement)
+    // The table takes what admission accepted; relays forward the signed bytes as they came.
+    this.accepted.set(msg, typeof admission === 'object' ? admission.accept : verdict.announcement)
     return TopicValidatorResult.Accept
   }
 
@@ -180,6 +185,8 @@ export class CapacityService implements Startable {
     if (from === this.components.peerId.toString()) return
     let announcement = this.accepted.get(msg)
     if (announcement == null) {
+      // Only a message this node's validator accepted may pass an admission check it did not see.
+      if (this.init.admit != null) return
       const verdict = checkAnnouncement(msg.data, { signer: msg.from.toMultihash().bytes, now: this.clock() })
       if (verdict.action !== 'accept') return
       announcement = verdict.announcement

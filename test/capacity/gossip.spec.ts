@@ -61,6 +61,17 @@ describe('capacity gossip between real nodes (TCP, gossipsub, StrictSign)', func
     await until('worker in table', () => proxyCapacity.table.get(worker.peerId.toString()) != null)
   })
 
+  it('keeps what an admission check narrowed (a proxy routes only the models it admits)', async () => {
+    const id = worker.peerId.toString()
+    proxyCapacity.setAdmission((_from, a) => ({ accept: { ...a, gpu: 'narrowed by admission' } }))
+    try {
+      await until('the narrowed announcement in the table', () => proxyCapacity.table.get(id)?.announcement.gpu === 'narrowed by admission')
+    } finally {
+      proxyCapacity.setAdmission(() => 'accept')
+    }
+    await until('the plain announcement back', () => proxyCapacity.table.get(id)?.announcement.gpu === snapshot().gpu)
+  })
+
   it('rejects forged announcements (wrong key, stale, future, garbage), keeps a replayed seq out, and none enters the table', async () => {
     await until('forger in the proxy mesh', () => proxy.services.pubsub.getSubscribers(CAPACITY_TOPIC).some(p => p.equals(forger.peerId)))
     const forgerId = wireBytes(forger.peerId.toMultihash().bytes)

@@ -165,6 +165,8 @@ export class ProxyService implements Startable {
       }
       attempt++
       tries++
+      // A failover is a retry after a worker failed, not a proxy's own pick after passing over a pre-sealed one.
+      if (lastError != null) this.counters.failovers++
       const result = await this.attempt(client, queue, picked, jobId, attempt, route, exclude)
       if (result === 'done') return
       lastError = result
@@ -212,7 +214,6 @@ export class ProxyService implements Startable {
     const workerId = picked.entry.peerId
     const worker = peerIdFromString(workerId)
     exclude.add(workerId)
-    if (attempt > 1) this.counters.failovers++
     // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
     this.stats.begin(workerId)
     const outcome: Attempt = { ok: false }

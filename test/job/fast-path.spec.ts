@@ -167,6 +167,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     assert.equal(unlisted.jobs.length, 0)
     assert.ok(offered.jobs.at(-1) != null && equals(offered.jobs.at(-1)!.jobId, jobId))
     assert.equal(offered.jobs.at(-1)?.attempt, 2)
+    assert.equal(service.counters.failovers, 0, 'passing over a pre-sealed worker is not a failover')
   })
 
   it('refuses malformed pre-sealed routes with BAD_REQUEST and forwards nothing', async () => {

@@ -29,6 +29,7 @@ export const NodeConfigSchema = z.object({
   apiKey: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
   metrics: HostPort.optional(),
   devTee: z.string().optional(),
+  pccs: Url.optional(),
   payout: z.string().optional()
 }).strict()
 

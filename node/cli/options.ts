@@ -28,4 +28,5 @@ export function addNodeOptions (cmd: Command): Command {
     .option('--metrics <host:port>', 'serve Prometheus metrics here')
     .option('--payout <address>', 'worker: TON address that receives earnings (default: the node wallet)')
     .option('--dev-tee <dir>', 'worker: use the development TEE (test attestation authority) in this directory')
+    .option('--pccs <url>', 'worker in a TDX guest: PCCS or Intel PCS that serves quote collateral (default: Intel PCS)')
 }

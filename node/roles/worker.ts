@@ -1,16 +1,14 @@
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { BUILTIN_MODEL_ID, deviceLabel, deviceMemoryBytes, ModelHost, NodeLlamaCppEngine, type DeviceInfo } from '../../models/index.js'
-import {
-  AttestationService, DevTeeProvider, issueCertificate, loadOrCreateTestAuthority, type IssuedCertificate, type TeeProvider
-} from '../../protocols/attestation/index.js'
+import { AttestationService, issueCertificate, type IssuedCertificate, type TeeProvider } from '../../protocols/attestation/index.js'
 import type { CapacitySnapshot } from '../../protocols/capacity/index.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { modelKey } from '../../protocols/discovery/index.js'
 import { WorkService } from '../../protocols/job/index.js'
 import { generateSealKeyPair, sealPublicKeyOf } from '../../protocols/seal/index.js'
 import { createModelProgress } from '../cli/models.js'
-import { ConfigError } from '../config.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
+import { chooseTee, createTeeProvider } from './tee-choice.js'
 import { requireChain } from './trust.js'
 import { WorkerChain } from './worker-chain.js'
 
@@ -26,10 +24,7 @@ const RENEW_AT_FRACTION = 0.8
 export async function workerRole (parts: NodeParts): Promise<RoleModule> {
   const { config, logger, libp2p, capacity, provider } = parts
   const chain = requireChain(config)
-  if (config.devTee == null) {
-    throw new ConfigError('this worker has no TEE provider: real TDX quoting is not wired yet, so pass --dev-tee DIR to run with the development TEE (a test root CA that only registries listing it accept)')
-  }
-  const tee: TeeProvider = new DevTeeProvider(await loadOrCreateTestAuthority(config.devTee))
+  const tee: TeeProvider = await createTeeProvider(chooseTee(config), logger.child({ component: 'tee' }))
   const engine = new NodeLlamaCppEngine({ logger: logger.child({ component: 'engine' }) })
   // Bars on a terminal while models are hashed and loaded; the log records each phase's end otherwise.
   const progress = createModelProgress()

@@ -82,3 +82,24 @@ export const DEFAULT_CERTIFICATE_LIFETIME_SECONDS = 86_400
  * @default 300 seconds
  */
 export const CERTIFICATE_BACKDATE_SECONDS = 300
+
+/** Where the Linux configfs-tsm report interface lives (kernel >= 6.7 with configfs mounted). */
+export const TSM_REPORT_ROOT = '/sys/kernel/config/tsm/report'
+
+/** What a report directory's `provider` file reads in a TDX guest. */
+export const TSM_PROVIDER_TDX = 'tdx_guest'
+
+/**
+ * Where a TDX worker fetches its quote's collateral (TCB Info, QE Identity, CRLs).
+ * @default INTEL_PCS_URL of @phala/dcap-qvl (https://api.trustedservices.intel.com) - Intel's own service
+ * needs no account for these endpoints and adds no third party to the trust path; a cloud's or Phala's PCCS
+ * (`--pccs URL`) caches the same Intel-signed documents and can be faster.
+ */
+export const DEFAULT_PCCS_URL = 'https://api.trustedservices.intel.com'
+
+/**
+ * Fetched collateral is reused until this long before its earliest nextUpdate.
+ * @default 86_400_000 ms - one default certificate lifetime, so a certificate issued with cached collateral
+ * carries collateral that stays current for the whole certificate.
+ */
+export const COLLATERAL_REFRESH_MARGIN_MS = DEFAULT_CERTIFICATE_LIFETIME_SECONDS * 1000

@@ -37,3 +37,54 @@ export function attestationReasonOf (err: unknown): AttestationReason | undefine
   const reason = e.data?.reason
   return isAttestationReason(reason) ? reason : undefined
 }
+
+/**
+ * Failures of a TEE provider on the worker itself (obtaining a quote or its collateral). They never cross the
+ * wire, so their codes are local ones, not `ErrorCode`s; each has its own class with a `code` and a `name`
+ * (the js-libp2p convention) so a caller can test either.
+ */
+export abstract class TeeError extends Error {
+  abstract readonly code: string
+}
+
+/** The configfs-tsm report interface is not there: not a TDX guest, a kernel older than 6.7, or configfs not mounted. */
+export class TsmUnavailableError extends TeeError {
+  static override readonly name = 'TsmUnavailableError'
+  override readonly name = 'TsmUnavailableError'
+  readonly code = 'TSM_UNAVAILABLE'
+}
+
+/** configfs-tsm is there but backed by another TEE than TDX (e.g. `sev_guest`). */
+export class TsmWrongProviderError extends TeeError {
+  static override readonly name = 'TsmWrongProviderError'
+  override readonly name = 'TsmWrongProviderError'
+  readonly code = 'TSM_WRONG_PROVIDER'
+}
+
+/** Creating, writing, reading or removing a report directory failed (permissions, EIO from the quoting service). */
+export class TsmIoError extends TeeError {
+  static override readonly name = 'TsmIoError'
+  override readonly name = 'TsmIoError'
+  readonly code = 'TSM_IO'
+}
+
+/** The kernel returned a zero-length quote. */
+export class TsmEmptyQuoteError extends TeeError {
+  static override readonly name = 'TsmEmptyQuoteError'
+  override readonly name = 'TsmEmptyQuoteError'
+  readonly code = 'TSM_EMPTY_QUOTE'
+}
+
+/** Another writer changed the report directory while we used it (its `generation` moved), twice in a row. */
+export class TsmContendedError extends TeeError {
+  static override readonly name = 'TsmContendedError'
+  override readonly name = 'TsmContendedError'
+  readonly code = 'TSM_CONTENDED'
+}
+
+/** The quote's collateral could not be fetched from the PCCS, or what came back is not collateral. */
+export class CollateralFetchError extends TeeError {
+  static override readonly name = 'CollateralFetchError'
+  override readonly name = 'CollateralFetchError'
+  readonly code = 'COLLATERAL_FETCH_FAILED'
+}

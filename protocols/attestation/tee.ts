@@ -9,7 +9,8 @@ export interface TeeEvidence {
 
 /**
  * The trusted execution environment a worker runs in. Implementations: the dev TEE over a test authority
- * (`DevTeeProvider`); a real TDX provider would read measurements and quotes through configfs-tsm.
+ * (`DevTeeProvider`), and a real Intel TDX guest (`TdxTeeProvider`), which takes quotes through the Linux
+ * configfs-tsm report interface and fetches their collateral from a PCCS.
  */
 export interface TeeProvider {
   readonly tee: 'tdx'

@@ -238,10 +238,9 @@ export class ProxyService implements Startable {
    * the path to the first token.
    */
   private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: Attempt): Promise<'done' | CocoonError> {
-    const dialing = this.workStreams.take(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
-    dialing.catch(() => {}) // awaited in forward; an unused dial must not become an unhandled rejection
+    const dialing = this.takeWorkStream(worker, queue)
     try {
-      await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+      await this.init.certificateFor(worker, requestDeadline(queue))
     } catch (err) {
       void dialing.then(stream => stream.abort(new CocoonError('CANCELLED', 'worker not admitted')), () => {})
       const e = toCocoonError(err)
@@ -259,7 +258,7 @@ export class ProxyService implements Startable {
    */
   private async offerAndForward (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: Attempt): Promise<'done' | CocoonError> {
     try {
-      const cert = await this.init.certificateFor(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+      const cert = await this.init.certificateFor(worker, requestDeadline(queue))
       await client.write(codecs.proxy, { offer: { jobId: wireBytes(jobId), attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: price } })
     } catch (err) {
       const e = toCocoonError(err)
@@ -268,8 +267,7 @@ export class ProxyService implements Startable {
       return e
     }
     // Take the worker stream (warm, or opened now) while the client verifies the offer and seals the job.
-    const dialing = this.workStreams.take(worker, AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
-    dialing.catch(() => {}) // awaited in forward; an unused dial must not become an unhandled rejection
+    const dialing = this.takeWorkStream(worker, queue)
     let frame: ClientFrame
     try {
       frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
@@ -284,6 +282,13 @@ export class ProxyService implements Startable {
       throw new CocoonError('BAD_REQUEST', 'expected the sealed job for the offered attempt')
     }
     return await this.forward(client, queue, dialing, job, outcome)
+  }
+
+  /** The worker's work stream, warm or dialled now; awaited in `forward` (or aborted when no job comes). */
+  private takeWorkStream (worker: PeerId, queue: FrameQueue<ClientFrame>): Promise<Stream> {
+    const dialing = this.workStreams.take(worker, requestDeadline(queue))
+    dialing.catch(() => {}) // an unused dial must not become an unhandled rejection
+    return dialing
   }
 
   /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
@@ -360,6 +365,11 @@ export class ProxyService implements Startable {
       else work.abort(new CocoonError('CANCELLED', 'attempt over'))
     }
   }
+}
+
+/** A request to a worker ends when the client goes or after REQUEST_TIMEOUT_MS, whichever is first. */
+function requestDeadline (queue: FrameQueue<ClientFrame>): AbortSignal {
+  return AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
 }
 
 /** What one attempt observed, for the worker's stats. */

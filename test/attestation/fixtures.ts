@@ -6,7 +6,7 @@ import { sha256 } from '@noble/hashes/sha2.js'
 import type { Ed25519PeerId, Ed25519PrivateKey } from '@libp2p/interface'
 import {
   createTestAuthority, DEV_IMAGE_HASH, DevTeeProvider, imageHashOf, issueCertificate,
-  type IssuedCertificate, type TdMeasurements, type TestAuthority
+  type IssuedCertificate, type TdMeasurements, type TeeProvider, type TestAuthority
 } from '../../protocols/attestation/index.js'
 
 /** A fixed start time so every test sees the same validity windows. */
@@ -31,7 +31,8 @@ export interface TestWorker {
   register: (registry: InMemoryRegistry, overrides?: Partial<{ active: boolean, expiresAt: number, certHash: Uint8Array }>) => void
 }
 
-export async function makeWorker (authority: TestAuthority, clock: ManualClock, options: { measurements?: TdMeasurements, lifetimeSeconds?: number } = {}): Promise<TestWorker> {
+/** `tee`: the provider that quotes for the certificate (default: the dev TEE over `authority`). */
+export async function makeWorker (authority: TestAuthority, clock: ManualClock, options: { measurements?: TdMeasurements, lifetimeSeconds?: number, tee?: TeeProvider } = {}): Promise<TestWorker> {
   const privateKey = await generateKeyPair('Ed25519')
   const issued = await issueCertificate({
     privateKey,
@@ -40,7 +41,7 @@ export async function makeWorker (authority: TestAuthority, clock: ManualClock, 
     gpu: 'NVIDIA H100',
     modelHashes: [MODEL_HASH],
     lifetimeSeconds: options.lifetimeSeconds ?? 3600,
-    tee: new DevTeeProvider(authority, options.measurements),
+    tee: options.tee ?? new DevTeeProvider(authority, options.measurements),
     now: clock.now
   })
   return {

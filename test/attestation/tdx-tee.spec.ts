@@ -2,16 +2,14 @@ import { strict as assert } from 'node:assert'
 import * as fs from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { basename, join } from 'node:path'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { x25519 } from '@noble/curves/ed25519.js'
 import { INTEL_PCS_URL } from '@phala/dcap-qvl'
 import {
-  collateralNextUpdate, COLLATERAL_REFRESH_MARGIN_MS, createTestAuthority, DEFAULT_PCCS_URL, DevTeeProvider, issueCertificate,
+  collateralNextUpdate, COLLATERAL_REFRESH_MARGIN_MS, createTestAuthority, DEFAULT_PCCS_URL, DevTeeProvider,
   parseTdxQuote, TdxTeeProvider, verifyQuoteAgainstRoot, type CollateralFetcher, type TdMeasurements, type TestAuthority,
   type TsmFileSystem
 } from '../../protocols/attestation/index.js'
 import { chooseTee, createTeeProvider } from '../../node/roles/tee-choice.js'
-import { ManualClock, MODEL_HASH, otherImage, PAYOUT_ADDRESS, T0_MS, thrown, imageHashOf } from './fixtures.js'
+import { ManualClock, makeWorker, otherImage, T0_MS, thrown, imageHashOf } from './fixtures.js'
 
 const DAY_MS = 86_400_000
 const AUTHORITY_DAYS = 30
@@ -156,16 +154,7 @@ describe('attestation: TDX TEE provider over configfs-tsm', function () {
   })
 
   it('issues a certificate whose image hash is the measured one', async function () {
-    const privateKey = await generateKeyPair('Ed25519')
-    const issued = await issueCertificate({
-      privateKey,
-      sealPublicKey: x25519.getPublicKey(x25519.utils.randomSecretKey()),
-      payoutAddress: PAYOUT_ADDRESS,
-      gpu: 'NVIDIA H100',
-      modelHashes: [MODEL_HASH],
-      tee: provider(),
-      now: clock.now
-    })
+    const { issued } = await makeWorker(authority, clock, { tee: provider() })
     assert.deepEqual(issued.claims.imageHash, imageHashOf(measurements))
     assert.equal(kernel.created.length, 2, 'one report for the measurements, one for the certificate')
     await assertRootEmpty()

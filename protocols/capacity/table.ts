@@ -40,7 +40,7 @@ export class CapacityTable {
     return old == null
   }
 
-  /** Highest seq seen from a peer while its entry is live; the validator rejects anything not above it. */
+  /** Highest seq seen from a peer while its entry is live; the validator IGNOREs (never rejects) anything not above it. */
   lastSeq (peerId: string): bigint | undefined {
     return this.entries.get(peerId)?.announcement.seq
   }

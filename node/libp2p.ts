@@ -1,5 +1,5 @@
 import { bootstrap } from '@libp2p/bootstrap'
-import { gossipsub, type GossipSub } from '@libp2p/gossipsub'
+import { gossipsub, StrictSign, type GossipSub } from '@libp2p/gossipsub'
 import { identify, type Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, type KadDHT } from '@libp2p/kad-dht'
@@ -86,6 +86,10 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
         initialQuerySelfInterval: server ? SERVER_FIRST_SELF_QUERY_MS : 0
       }),
       pubsub: gossipsub({
+        // Said here, not left to the default: the capacity validator trusts msg.from as the announcement's author,
+        // which holds only if gossipsub checked the envelope signature first (and dropped a bad one, with a score
+        // penalty, before our validator saw it).
+        globalSignaturePolicy: StrictSign,
         allowPublishToZeroTopicPeers: true,
         // Capacity must reach proxies that are not yet in our mesh.
         floodPublish: true,

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { beginCell, toNano } from '@ton/core'
 import { findTransaction } from '@ton/test-utils'
 import { AllowList, ExitCode, Op } from '../../contracts/opcodes.js'
+import { updateParamsBody } from '../../contracts/wrappers/messages.js'
 import { Registry } from '../../contracts/wrappers/Registry.js'
 import {
   certFor, createWorld, entryOf, gasReport, hash32, IMAGE, MODEL, newWorkerKeys, PARAMS, recordGas,
@@ -59,11 +60,19 @@ describe('contracts: registry', function () {
     const ok = await world.registry.sendUpdateParams(world.admin.getSender(), { value: toNano('0.05'), params: next })
     recordGas('UpdateParams', ok.transactions)
     assert.deepEqual(await world.registry.getParams(), next)
-    const bad = await world.registry.sendUpdateParams(world.admin.getSender(), {
-      value: toNano('0.05'),
-      params: { ...PARAMS, certMaxLifetime: 0 }
-    })
-    assert.ok(findTransaction(bad.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.BadParams }))
+    // The wrapper refuses a fee above 100% before sending, so the contract's own check is reached with a hand-built body.
+    assert.throws(() => updateParamsBody({ params: { ...PARAMS, proxyFeeBps: 10_001 } }), /proxyFeeBps/)
+    for (const [what, params] of [['proxyFeeBps 10001', { ...PARAMS, proxyFeeBps: 10_001 }], ['certMaxLifetime 0', { ...PARAMS, certMaxLifetime: 0 }]] as const) {
+      const body = beginCell().storeUint(Op.UpdateParams, 32).storeUint(0, 64).storeCoins(params.minStake)
+        .storeUint(params.proxyFeeBps, 16).storeUint(params.unbondingDelay, 32).storeUint(params.certMaxLifetime, 32).endCell()
+      const bad = await world.registry.sendRaw(world.admin.getSender(), { value: toNano('0.05'), body })
+      assert.ok(findTransaction(bad.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.BadParams }), what)
+    }
+    assert.deepEqual(await world.registry.getParams(), next, 'refused params change nothing')
+    const full = await world.registry.sendUpdateParams(world.admin.getSender(), { value: toNano('0.05'), params: { ...next, proxyFeeBps: 10_000 } })
+    assert.ok(findTransaction(full.transactions, { to: world.registry.address, success: true }), 'exactly 100% is allowed')
+    assert.equal((await world.registry.getParams()).proxyFeeBps, 10_000)
+    await world.registry.sendUpdateParams(world.admin.getSender(), { value: toNano('0.05'), params: next })
     const stranger = await world.registry.sendUpdateParams(world.stranger.getSender(), { value: toNano('0.05'), params: PARAMS })
     assert.ok(findTransaction(stranger.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.NotAdmin }))
     assert.deepEqual(await world.registry.getParams(), next)
@@ -129,6 +138,17 @@ describe('contracts: registry', function () {
       assert.ok(findTransaction(res.transactions, { to: world.registry.address, success: false, exitCode: code }), `expected exit ${code}`)
       assert.ok(findTransaction(res.transactions, { from: world.registry.address, to: world.owner.address, inMessageBounced: true }))
     }
+    assert.equal(await entryOf(world, keys.publicKey).getEntry(), null)
+  })
+
+  it('refuses a register from a wallet outside the basechain (the entry lives there) and bounces the value', async () => {
+    const master = await world.chain.treasury('masterchain-owner', { workchain: -1 })
+    const keys = newWorkerKeys()
+    const cert = certFor(1)
+    const signature = signClaim(keys, world.registry.address, master.address, cert)
+    const res = await world.registry.sendRegisterWorker(master.getSender(), { value: toNano('2'), workerKey: keys.publicKey, cert, signature })
+    assert.ok(findTransaction(res.transactions, { to: world.registry.address, success: false, exitCode: ExitCode.WrongWorkchain }))
+    assert.ok(findTransaction(res.transactions, { from: world.registry.address, to: master.address, inMessageBounced: true }))
     assert.equal(await entryOf(world, keys.publicKey).getEntry(), null)
   })
 })

@@ -4,7 +4,7 @@ import { findTransaction, flattenTransaction } from '@ton/test-utils'
 import { EntryStatus, ExitCode, Op } from '../../contracts/opcodes.js'
 import { workerCertCell } from '../../contracts/wrappers/codec.js'
 import {
-  certFor, createWorld, entryOf, gasReport, newWorkerKeys, PARAMS, recordGas, registerWorker, signClaim, T0, type World
+  certFor, createWorld, entryOf, gasReport, hash32, newWorkerKeys, PARAMS, recordGas, registerWorker, signClaim, T0, type World
 } from './fixtures.js'
 
 describe('contracts: worker entry', function () {
@@ -95,6 +95,24 @@ describe('contracts: worker entry', function () {
     assert.ok(findTransaction(unknown.transactions, { from: world.registry.address, aborted: true, success: false }))
   })
 
+  it('refuses a renew with an image the registry does not allow, or living past certMaxLifetime, and keeps the certificate', async () => {
+    const cert = certFor(0xaa)
+    const { keys, entry } = await registerWorker(world, cert)
+    for (const [next, code] of [
+      [{ ...certFor(0xcc), imageHash: hash32(0x99) }, ExitCode.ImageNotAllowed],
+      [certFor(0xcc, T0 + PARAMS.certMaxLifetime + 1), ExitCode.CertLifetimeTooLong]
+    ] as const) {
+      const res = await world.registry.sendRenewWorker(world.owner.getSender(), { value: toNano('0.1'), workerKey: keys.publicKey, cert: next })
+      assert.ok(findTransaction(res.transactions, { to: world.registry.address, success: false, exitCode: code }), `expected exit ${code}`)
+      assert.ok(findTransaction(res.transactions, { from: world.registry.address, to: world.owner.address, inMessageBounced: true }), 'the value bounces back')
+      assert.equal(findTransaction(res.transactions, { to: entry.address }), undefined, 'the entry is never asked')
+    }
+    const state = await entry.getEntry()
+    assert.deepEqual(state?.certHash, cert.certHash)
+    assert.deepEqual(state?.imageHash, cert.imageHash)
+    assert.equal(state?.expiresAt, cert.expiresAt)
+  })
+
   it('unbonds, refuses withdrawal before the delay, then withdraws everything and disappears', async () => {
     const { keys, entry } = await registerWorker(world, certFor(0xaa))
     const early = await entry.sendWithdrawStake(world.owner.getSender(), { value: toNano('0.05') })
@@ -124,6 +142,28 @@ describe('contracts: worker entry', function () {
     assert.ok(payout)
     assert.ok((flattenTransaction(payout).value ?? 0n) >= stake, 'the whole stake comes back')
     assert.equal(await entry.getEntry(), null)
+  })
+
+  it('lets a key register again after a full withdraw: a fresh entry at the same address, with the new certificate', async () => {
+    const { keys, entry } = await registerWorker(world, certFor(0xaa))
+    await entry.sendStartUnbond(world.owner.getSender(), { value: toNano('0.05') })
+    world.chain.now = T0 + PARAMS.unbondingDelay
+    const withdraw = await entry.sendWithdrawStake(world.owner.getSender(), { value: toNano('0.05') })
+    assert.ok(findTransaction(withdraw.transactions, { from: entry.address, to: world.owner.address, op: Op.StakeWithdrawn }))
+    assert.equal(await entry.getEntry(), null)
+
+    const cert = certFor(0xbb, T0 + PARAMS.unbondingDelay + 3600)
+    const again = await world.registry.sendRegisterWorker(world.owner.getSender(), {
+      value: toNano('2'), workerKey: keys.publicKey, cert, signature: signClaim(keys, world.registry.address, world.owner.address, cert)
+    })
+    assert.ok(findTransaction(again.transactions, { from: world.registry.address, to: entry.address, op: Op.EntryRegister, deploy: true, success: true }))
+    assert.equal(findTransaction(again.transactions, { op: Op.RegisterRejected }), undefined)
+    const state = await entry.getEntry()
+    assert.equal(state?.status, EntryStatus.Active)
+    assert.deepEqual(state?.certHash, cert.certHash)
+    assert.equal(state?.expiresAt, cert.expiresAt)
+    assert.equal(state?.withdrawAfter, 0)
+    assert.ok((state?.stake ?? 0n) >= PARAMS.minStake)
   })
 
   it('lets only the admin slash; the beneficiary gets the stake and the key cannot come back', async () => {

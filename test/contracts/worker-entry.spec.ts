@@ -190,6 +190,28 @@ describe('contracts: worker entry', function () {
     assert.equal((await entry.getEntry())?.status, EntryStatus.Slashed)
   })
 
+  // Today's behaviour, not a wish: the registry's onBouncedMessage is empty, so a renew or slash that the entry
+  // refuses (or that finds no entry) bounces back to the registry and the value stays there. Nothing refunds the
+  // sender; the registry's balance grows by the value less the fees.
+  it('keeps the value of a renew or slash for a missing entry in the registry: the sender gets nothing back', async () => {
+    const missing = newWorkerKeys().publicKey
+    for (const [sender, send] of [
+      [world.owner, async () => world.registry.sendRenewWorker(world.owner.getSender(), { value: toNano('1'), workerKey: missing, cert: certFor(0xdd) })],
+      [world.admin, async () => world.registry.sendSlashWorker(world.admin.getSender(), { value: toNano('1'), workerKey: missing, beneficiary: world.admin.address })]
+    ] as const) {
+      const registryBefore = (await world.chain.getContract(world.registry.address)).balance
+      const res = await send()
+      assert.ok(findTransaction(res.transactions, { from: world.registry.address, to: entryOf(world, missing).address, aborted: true }))
+      const bounced = findTransaction(res.transactions, { from: entryOf(world, missing).address, to: world.registry.address, inMessageBounced: true, success: true })
+      assert.ok(bounced, 'the forwarded message bounces back to the registry')
+      assert.equal(findTransaction(res.transactions, { from: world.registry.address, to: sender.address }), undefined, 'no refund to the sender')
+      assert.equal(res.transactions.at(-1), bounced, 'the bounce is the last transaction: nothing is sent on')
+      const gained = (await world.chain.getContract(world.registry.address)).balance - registryBefore
+      assert.ok(gained > toNano('0.98') && gained < toNano('1'), `registry kept ${gained}`)
+    }
+    assert.equal(await entryOf(world, missing).getEntry(), null)
+  })
+
   it('accepts registry-only messages from the registry alone', async () => {
     const { entry } = await registerWorker(world, certFor(0xaa))
     const forged = beginCell()

@@ -6,7 +6,7 @@ import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
 import { ensureBuiltinModel } from './builtin/ensure.js'
 import { BUILTIN_MODEL_ID, BUILTIN_MODEL_NAME } from './builtin/tiny-model.js'
-import { idFromFileName } from './catalog/add.js'
+import { unlistedModelId } from './catalog/add.js'
 import { findCatalogEntry, matchCatalogEntry } from './catalog/known.js'
 import { findModelRecord, modelsDir, putModelRecord, readModelIndex } from './catalog/local-index.js'
 import { ModelNotInstalledError, UnknownModelError } from './errors.js'
@@ -73,5 +73,5 @@ export async function resolveModelRef (ref: string, dataDir: string, opts: Resol
   const sha256 = await hashFile(path, opts.onProgress, opts.signal)
   const known = findModelRecord(records, sha256)
   const catalog = matchCatalogEntry(sha256, basename(path))
-  return { ref, id: known?.id ?? catalog?.id ?? idFromFileName(path), name: known?.name ?? catalog?.name, path, sha256 }
+  return { ref, id: known?.id ?? catalog?.id ?? unlistedModelId(path, sha256), name: known?.name ?? catalog?.name, path, sha256 }
 }

@@ -4,9 +4,10 @@
  */
 import { stat } from 'node:fs/promises'
 import { basename, resolve } from 'node:path'
+import * as nodeLlamaCpp from 'node-llama-cpp'
 import { inspectGguf } from '../gguf/inspect.js'
 import { hashFile } from '../hash.js'
-import { CATALOG, estimateMemoryBytes, matchCatalogEntry } from './known.js'
+import { CATALOG, estimateMemoryBytes, findCatalogEntry, matchCatalogEntry, pinnedEntryWithOtherHash } from './known.js'
 import { putModelRecord, readModelIndex, type ModelRecord } from './local-index.js'
 import { BUILTIN_MODEL_ID } from '../builtin/tiny-model.js'
 import type { LoadProgress } from '../engine.js'
@@ -18,20 +19,59 @@ export interface AddModelOptions {
   signal?: AbortSignal
 }
 
+/**
+ * Something the operator should know about a file that was recorded anyway. The file is a
+ * complete GGUF, so refusing it would be our guess; the warning says what will happen instead.
+ */
+export type AddModelWarning =
+  | { code: 'CATALOG_HASH_MISMATCH', message: string, catalogId: string, catalogSha256: string, sha256: string }
+  | { code: 'UNSUPPORTED_ARCHITECTURE', message: string, architecture: string }
+
+export interface AddedModel {
+  record: ModelRecord
+  warnings: AddModelWarning[]
+}
+
+/** Hex digits of the hash appended to an unlisted file's id when its name is a catalog id's. */
+const UNLISTED_ID_SHA256_CHARS = 12
+
+/**
+ * Architectures the bundled llama.cpp build knows, as node-llama-cpp lists them. An architecture
+ * outside it is warned about, not refused: the list is TypeScript kept by hand next to the native
+ * build and could lag it, and a load that does fail reports llama.cpp's own reason.
+ */
+const KNOWN_ARCHITECTURES: ReadonlySet<string> = new Set(Object.values(
+  // Typed as a `const enum` (so TypeScript forbids reading it whole) but exported as an object at run time.
+  (nodeLlamaCpp as unknown as { GgufArchitectureType: Record<string, string> }).GgufArchitectureType
+))
+
 /** Id derived from a file name: lower case, `.gguf` dropped, anything odd turned into `-`. */
 export function idFromFileName (fileName: string): string {
   return basename(fileName).replace(/\.gguf$/i, '').toLowerCase().replace(/[^a-z0-9._-]+/g, '-')
 }
 
-/** Hashes and inspects `path` and stores it in `<data>/models/index.json`. Throws typed GGUF errors. */
-export async function addModelFile (dataDir: string, path: string, opts: AddModelOptions = {}): Promise<ModelRecord> {
+/**
+ * Id of a file that matches no catalog entry: its file name, plus the start of its hash when the
+ * name alone is a catalog id (a build saved under a pinned build's name but with other bytes), so
+ * `--model <catalog id>` never reaches a file that is not that build.
+ */
+export function unlistedModelId (fileName: string, sha256: string): string {
+  const id = idFromFileName(fileName)
+  return findCatalogEntry(id) == null ? id : `${id}-${sha256.slice(0, UNLISTED_ID_SHA256_CHARS)}`
+}
+
+/**
+ * Hashes and inspects `path` and stores it in `<data>/models/index.json`. Throws typed GGUF
+ * errors; returns warnings for a file that is recorded but is not what its name or metadata suggest.
+ */
+export async function addModelFile (dataDir: string, path: string, opts: AddModelOptions = {}): Promise<AddedModel> {
   const absolute = resolve(path)
   const summary = await inspectGguf(absolute) // refuses non-GGUF, damaged and truncated files first
   const sha256 = await hashFile(absolute, opts.onProgress, opts.signal)
   const entry = matchCatalogEntry(sha256, basename(absolute))
   const { mtimeMs } = await stat(absolute)
   const record: ModelRecord = {
-    id: (opts.id ?? entry?.id ?? idFromFileName(absolute)).toLowerCase(),
+    id: (opts.id ?? entry?.id ?? unlistedModelId(absolute, sha256)).toLowerCase(),
     name: entry?.name ?? summary.name ?? basename(absolute),
     path: absolute,
     sha256,
@@ -44,7 +84,28 @@ export async function addModelFile (dataDir: string, path: string, opts: AddMode
     addedAt: new Date().toISOString()
   }
   await putModelRecord(dataDir, record)
-  return record
+  const warnings: AddModelWarning[] = []
+  const namesake = entry == null ? pinnedEntryWithOtherHash(sha256, basename(absolute)) : undefined
+  if (namesake?.sha256 != null) {
+    warnings.push({
+      code: 'CATALOG_HASH_MISMATCH',
+      message: `${basename(absolute)} has the file name of catalog build ${namesake.id}, but its sha256 ${sha256} is not ` +
+        `the catalog's ${namesake.sha256}: recorded as unlisted model ${record.id}, not as ${namesake.id}. ` +
+        `The catalog's file is ${namesake.url}`,
+      catalogId: namesake.id,
+      catalogSha256: namesake.sha256,
+      sha256
+    })
+  }
+  if (!KNOWN_ARCHITECTURES.has(summary.architecture)) {
+    warnings.push({
+      code: 'UNSUPPORTED_ARCHITECTURE',
+      message: `${basename(absolute)} declares architecture "${summary.architecture}", which is not one the bundled llama.cpp ` +
+        'lists: serving it will most likely fail with MODEL_LOAD_FAILED',
+      architecture: summary.architecture
+    })
+  }
+  return { record, warnings }
 }
 
 export interface ModelListRow {

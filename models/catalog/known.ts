@@ -1,28 +1,32 @@
 /**
  * Models operators are likely to serve, plus the built-in one. Real GGUFs are not shipped; an
  * operator downloads the file named here and runs `cocoon models add PATH`, which hashes it and
- * links it to the entry (by sha256 when the entry pins one, else by file name).
+ * links it to the entry: by sha256 when the entry pins one, else by file name.
  *
- * Why most entries pin no sha256 (a deliberate decision, not a gap to fill with guesses): a model's
- * network identity is the sha256 of its file, and a pinned hash would make `models add` trust or
- * refuse a file on our word. The files could not be downloaded where this catalog was written, so
- * their hashes could not be taken, and a hash copied from memory or invented would refuse a good
- * file or vouch for a bad one. So only the built-in model, whose bytes our own generator produces,
- * pins one (`sha256Source: 'pinned'`). For every other build the hash is recorded when the operator
- * adds the file (`sha256Source: 'on-add'`): `cocoon models add` hashes it, the index record carries
- * it, `cocoon models list` shows it from then on (and "on add" before), and `--model <catalog id>`
- * resolves to that file only through its index record (`ModelNotInstalledError` before it is added).
- * To pin a build, hash the published file (`sha256sum`, or its Hugging Face LFS oid) and set `sha256`.
+ * A model's network identity is the sha256 of its file, so a pinned hash must be the published
+ * file's, never a guess. Pinned hashes (`sha256Source: 'pinned'`) come from two places: the
+ * built-in model's is computed from the bytes our own generator writes, and a real build's is the
+ * Hugging Face Git LFS oid of that exact file, as its page in bartowski's repository shows it
+ * ("Git LFS Details • SHA256"), at the revision recorded with it (published-hashes.ts, which also
+ * says why the revision matters). Such an entry's URL downloads that revision, and
+ * `sha256From` names the page. A file carrying a pinned build's name but another hash is not
+ * that build: `models add` records it as an unlisted model and says so.
  *
- * `sizeBytes` is the download size of the named build: exact where `sizeIsApproximate` is false (the
- * published byte count of bartowski's file; another project's catalog lists the same figures), otherwise the
- * size shown on the model page, rounded. Size feeds only the memory estimate and the listing, never
- * the file's identity. Memory needs are computed from the architecture (weights + f16 KV cache +
- * a compute-buffer allowance), not guessed.
+ * Builds whose own page could not be found keep `sha256Source: 'on-add'`: `cocoon models add`
+ * hashes the operator's file and the index record carries it; `cocoon models list` shows it from
+ * then on ("on add" before), and `--model <catalog id>` resolves to that file only through its
+ * index record (`ModelNotInstalledError` before it is added). To pin one, take the LFS oid from
+ * the file's page (or `sha256sum` the download) and add it to published-hashes.ts.
+ *
+ * `sizeBytes` is the download size of the named build: exact where `sizeIsApproximate` is false
+ * (the byte count published with that same hash), otherwise the size shown on the model page,
+ * rounded. Size feeds only the memory estimate and the listing, never the file's identity. Memory
+ * needs are computed from the architecture (weights + f16 KV cache + a compute-buffer allowance).
  */
 import { CATALOG_COMPUTE_OVERHEAD_BYTES, CATALOG_MIN_COMPUTE_BYTES, DEFAULT_CONTEXT_PER_SLOT } from '../constants.js'
 import { BUILTIN_MODEL_ID, BUILTIN_MODEL_NAME, BUILTIN_MODEL_FILE, TINY_MODEL_SPEC } from '../builtin/tiny-model.js'
 import { BUILTIN_MODEL_SHA256 } from '../builtin/ensure.js'
+import { PUBLISHED_HASHES } from './published-hashes.js'
 
 export interface CatalogEntry {
   id: string
@@ -34,10 +38,13 @@ export interface CatalogEntry {
   /** Lowercase hex; set only when `sha256Source` is 'pinned'. */
   sha256?: string
   /**
-   * 'pinned': `sha256` above is the file's identity (the built-in model). 'on-add': no hash is
-   * known in advance; `cocoon models add` records the hash of the operator's file in the index.
+   * 'pinned': `sha256` above is the file's identity (the built-in model's bytes, or the published
+   * file's LFS oid). 'on-add': no hash is known in advance; `cocoon models add` records the hash of
+   * the operator's file in the index.
    */
   sha256Source: 'pinned' | 'on-add'
+  /** The page the pinned hash was read from; absent for the built-in model and 'on-add' builds. */
+  sha256From?: string
   sizeBytes: number
   sizeIsApproximate: boolean
   quantization: string
@@ -65,8 +72,16 @@ export function computeAllowanceBytes (modelBytes: number): number {
 const HF = 'https://huggingface.co'
 const GB = 1e9
 
-function bartowski (repo: string, file: string): string {
-  return `${HF}/bartowski/${repo}/resolve/main/${file}`
+/** A file in bartowski's repository: `resolve` downloads it, `blob` is its page (with the LFS details). */
+function bartowski (kind: 'resolve' | 'blob', repo: string, revision: string, file: string): string {
+  return `${HF}/bartowski/${repo}/${kind}/${revision}/${file}`
+}
+
+interface Build {
+  quant: string
+  bytes: number
+  /** `bytes` is the exact byte count of the file the catalog points at. */
+  exact: boolean
 }
 
 interface Family {
@@ -79,19 +94,47 @@ interface Family {
   layers: number
   kvHeads: number
   headDim: number
-  /** [quantization, bytes, exact?] */
-  builds: Array<[string, number, boolean]>
+  builds: Build[]
 }
 
+const q4km = (bytes: number, exact = false): Build => ({ quant: 'Q4_K_M', bytes, exact })
+const q80 = (bytes: number): Build => ({ quant: 'Q8_0', bytes, exact: false })
+
+// Exact sizes only where the byte count was published with the pinned hash. Other catalogs list
+// 986,048,768 bytes for Qwen2.5 1.5B Q4_K_M, but with another hash (another upload), so not here.
 const FAMILIES: Family[] = [
-  { idPrefix: 'qwen2.5-0.5b-instruct', name: 'Qwen2.5 0.5B Instruct', repo: 'Qwen2.5-0.5B-Instruct-GGUF', filePrefix: 'Qwen2.5-0.5B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 24, kvHeads: 2, headDim: 64, builds: [['Q4_K_M', 397_808_192, true], ['Q8_0', 0.531 * GB, false]] },
-  { idPrefix: 'qwen2.5-1.5b-instruct', name: 'Qwen2.5 1.5B Instruct', repo: 'Qwen2.5-1.5B-Instruct-GGUF', filePrefix: 'Qwen2.5-1.5B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 28, kvHeads: 2, headDim: 128, builds: [['Q4_K_M', 986_048_768, true], ['Q8_0', 1.65 * GB, false]] },
-  { idPrefix: 'qwen2.5-7b-instruct', name: 'Qwen2.5 7B Instruct', repo: 'Qwen2.5-7B-Instruct-GGUF', filePrefix: 'Qwen2.5-7B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 28, kvHeads: 4, headDim: 128, builds: [['Q4_K_M', 4.68 * GB, false], ['Q8_0', 8.10 * GB, false]] },
-  { idPrefix: 'deepseek-r1-distill-qwen-1.5b', name: 'DeepSeek-R1-Distill-Qwen 1.5B', repo: 'DeepSeek-R1-Distill-Qwen-1.5B-GGUF', filePrefix: 'DeepSeek-R1-Distill-Qwen-1.5B', contextLength: 131072, license: 'MIT', layers: 28, kvHeads: 2, headDim: 128, builds: [['Q4_K_M', 1.12 * GB, false], ['Q8_0', 1.89 * GB, false]] },
-  { idPrefix: 'deepseek-r1-distill-qwen-7b', name: 'DeepSeek-R1-Distill-Qwen 7B', repo: 'DeepSeek-R1-Distill-Qwen-7B-GGUF', filePrefix: 'DeepSeek-R1-Distill-Qwen-7B', contextLength: 131072, license: 'MIT', layers: 28, kvHeads: 4, headDim: 128, builds: [['Q4_K_M', 4.68 * GB, false], ['Q8_0', 8.10 * GB, false]] },
-  { idPrefix: 'llama-3.2-1b-instruct', name: 'Llama 3.2 1B Instruct', repo: 'Llama-3.2-1B-Instruct-GGUF', filePrefix: 'Llama-3.2-1B-Instruct', contextLength: 131072, license: 'Llama 3.2 Community License', layers: 16, kvHeads: 8, headDim: 64, builds: [['Q4_K_M', 807_694_464, true], ['Q8_0', 1.32 * GB, false]] },
-  { idPrefix: 'llama-3.2-3b-instruct', name: 'Llama 3.2 3B Instruct', repo: 'Llama-3.2-3B-Instruct-GGUF', filePrefix: 'Llama-3.2-3B-Instruct', contextLength: 131072, license: 'Llama 3.2 Community License', layers: 28, kvHeads: 8, headDim: 128, builds: [['Q4_K_M', 2.02 * GB, false], ['Q8_0', 3.42 * GB, false]] }
+  { idPrefix: 'qwen2.5-0.5b-instruct', name: 'Qwen2.5 0.5B Instruct', repo: 'Qwen2.5-0.5B-Instruct-GGUF', filePrefix: 'Qwen2.5-0.5B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 24, kvHeads: 2, headDim: 64, builds: [q4km(397_808_192, true), q80(0.531 * GB)] },
+  { idPrefix: 'qwen2.5-1.5b-instruct', name: 'Qwen2.5 1.5B Instruct', repo: 'Qwen2.5-1.5B-Instruct-GGUF', filePrefix: 'Qwen2.5-1.5B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 28, kvHeads: 2, headDim: 128, builds: [q4km(0.986 * GB), q80(1.65 * GB)] },
+  { idPrefix: 'qwen2.5-7b-instruct', name: 'Qwen2.5 7B Instruct', repo: 'Qwen2.5-7B-Instruct-GGUF', filePrefix: 'Qwen2.5-7B-Instruct', contextLength: 32768, license: 'Apache-2.0', layers: 28, kvHeads: 4, headDim: 128, builds: [q4km(4.68 * GB), q80(8.10 * GB)] },
+  { idPrefix: 'deepseek-r1-distill-qwen-1.5b', name: 'DeepSeek-R1-Distill-Qwen 1.5B', repo: 'DeepSeek-R1-Distill-Qwen-1.5B-GGUF', filePrefix: 'DeepSeek-R1-Distill-Qwen-1.5B', contextLength: 131072, license: 'MIT', layers: 28, kvHeads: 2, headDim: 128, builds: [q4km(1.12 * GB), q80(1.89 * GB)] },
+  { idPrefix: 'deepseek-r1-distill-qwen-7b', name: 'DeepSeek-R1-Distill-Qwen 7B', repo: 'DeepSeek-R1-Distill-Qwen-7B-GGUF', filePrefix: 'DeepSeek-R1-Distill-Qwen-7B', contextLength: 131072, license: 'MIT', layers: 28, kvHeads: 4, headDim: 128, builds: [q4km(4.68 * GB), q80(8.10 * GB)] },
+  { idPrefix: 'llama-3.2-1b-instruct', name: 'Llama 3.2 1B Instruct', repo: 'Llama-3.2-1B-Instruct-GGUF', filePrefix: 'Llama-3.2-1B-Instruct', contextLength: 131072, license: 'Llama 3.2 Community License', layers: 16, kvHeads: 8, headDim: 64, builds: [q4km(807_694_464, true), q80(1.32 * GB)] },
+  { idPrefix: 'llama-3.2-3b-instruct', name: 'Llama 3.2 3B Instruct', repo: 'Llama-3.2-3B-Instruct-GGUF', filePrefix: 'Llama-3.2-3B-Instruct', contextLength: 131072, license: 'Llama 3.2 Community License', layers: 28, kvHeads: 8, headDim: 128, builds: [q4km(2.02 * GB), q80(3.42 * GB)] }
 ]
+
+function familyEntry (f: Family, b: Build): CatalogEntry {
+  const id = `${f.idPrefix}-${b.quant.toLowerCase()}`
+  const fileName = `${f.filePrefix}-${b.quant}.gguf`
+  const pin = PUBLISHED_HASHES[id]
+  return {
+    id,
+    name: `${f.name} ${b.quant}`,
+    fileName,
+    // A pinned build downloads the revision its hash was read at; the others follow `main`.
+    url: bartowski('resolve', f.repo, pin?.revision ?? 'main', fileName),
+    ...(pin != null
+      ? { sha256: pin.sha256, sha256Source: 'pinned' as const, sha256From: bartowski('blob', f.repo, pin.revision, fileName) }
+      : { sha256Source: 'on-add' as const }),
+    sizeBytes: Math.round(b.bytes),
+    sizeIsApproximate: !b.exact,
+    quantization: b.quant,
+    contextLength: f.contextLength,
+    license: f.license,
+    layers: f.layers,
+    kvHeads: f.kvHeads,
+    headDim: f.headDim
+  }
+}
 
 export const BUILTIN_CATALOG_ENTRY: CatalogEntry = {
   id: BUILTIN_MODEL_ID,
@@ -112,21 +155,7 @@ export const BUILTIN_CATALOG_ENTRY: CatalogEntry = {
 
 export const CATALOG: readonly CatalogEntry[] = Object.freeze([
   BUILTIN_CATALOG_ENTRY,
-  ...FAMILIES.flatMap(f => f.builds.map(([quant, bytes, exact]): CatalogEntry => ({
-    id: `${f.idPrefix}-${quant.toLowerCase()}`,
-    name: `${f.name} ${quant}`,
-    fileName: `${f.filePrefix}-${quant}.gguf`,
-    url: bartowski(f.repo, `${f.filePrefix}-${quant}.gguf`),
-    sha256Source: 'on-add',
-    sizeBytes: Math.round(bytes),
-    sizeIsApproximate: !exact,
-    quantization: quant,
-    contextLength: f.contextLength,
-    license: f.license,
-    layers: f.layers,
-    kvHeads: f.kvHeads,
-    headDim: f.headDim
-  })))
+  ...FAMILIES.flatMap(f => f.builds.map(b => familyEntry(f, b)))
 ])
 
 /** Finds a catalog entry by id or pinned sha256. */
@@ -135,8 +164,23 @@ export function findCatalogEntry (idOrSha256: string): CatalogEntry | undefined 
   return CATALOG.find(e => e.id === key || (e.sha256 != null && e.sha256 === key))
 }
 
-/** Finds the catalog entry a file belongs to: pinned sha256 first, then the published file name. */
+/**
+ * Finds the catalog entry a file belongs to: by pinned sha256 first, then by published file name,
+ * but only among entries that pin no hash (a pinned build is its hash, whatever the file is called).
+ */
 export function matchCatalogEntry (sha256: string, fileName: string): CatalogEntry | undefined {
   return CATALOG.find(e => e.sha256 === sha256) ??
-    CATALOG.find(e => e.sha256 == null && e.fileName.toLowerCase() === fileName.toLowerCase())
+    CATALOG.find(e => e.sha256 == null && sameFileName(e, fileName))
+}
+
+/**
+ * The pinned entry whose published file name `fileName` carries while `sha256` is another hash:
+ * another upload under that name, or another file renamed. Such a file is not that build.
+ */
+export function pinnedEntryWithOtherHash (sha256: string, fileName: string): CatalogEntry | undefined {
+  return CATALOG.find(e => e.sha256 != null && e.sha256 !== sha256 && sameFileName(e, fileName))
+}
+
+function sameFileName (e: CatalogEntry, fileName: string): boolean {
+  return e.fileName.toLowerCase() === fileName.toLowerCase()
 }

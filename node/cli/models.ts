@@ -78,8 +78,9 @@ export function registerModelsCommand (program: Command): void {
 
   models.command('list')
     .description('catalog models (with size, memory for one slot at 4096 tokens, licence) and files added to this node')
-    .addHelpText('after', '\nSHA256 is the model\'s identity on the network. "on add" means the catalog pins no hash for\n' +
-      'that build: it is taken from your file when you run `cocoon models add PATH`, and shown from then on.\n')
+    .addHelpText('after', '\nSHA256 is the model\'s identity on the network. A catalog build\'s hash is the published file\'s\n' +
+      '(its Hugging Face LFS hash, at the revision its URL names). "on add" means the catalog pins no hash\n' +
+      'for that build: it is taken from your file when you run `cocoon models add PATH`, and shown from then on.\n')
     .option('--data <dir>', 'data directory (default: $COCOON_DATA or ~/.cocoon)')
     .option('--json', 'print JSON instead of a table')
     .action(async (opts: { data?: string, json?: boolean }) => {
@@ -92,16 +93,19 @@ export function registerModelsCommand (program: Command): void {
     .argument('<path>', 'the .gguf file')
     .option('--data <dir>', 'data directory (default: $COCOON_DATA or ~/.cocoon)')
     .option('--id <id>', 'id to register it under (default: its catalog id, else the file name)')
-    .addHelpText('after', '\nA file that is not GGUF, or is damaged or truncated, is refused with an error.\n' +
+    .addHelpText('after', '\nA file that is not GGUF, or is damaged or truncated, is refused with an error. A file named like a\n' +
+      'catalog build whose hash differs from the catalog\'s, or whose architecture the bundled llama.cpp\n' +
+      'does not list, is recorded with a warning (the first as an unlisted model, not as that build).\n' +
       'Example:\n  cocoon models add ~/Downloads/Qwen2.5-0.5B-Instruct-Q4_K_M.gguf\n  cocoon start --role worker --model qwen2.5-0.5b-instruct-q4_k_m\n')
     .action(async (path: string, opts: { data?: string, id?: string }) => {
       const progress = createModelProgress()
       try {
-        const rec = await addModelFile(resolve(opts.data ?? defaultDataDir()), path, {
+        const { record: rec, warnings } = await addModelFile(resolve(opts.data ?? defaultDataDir()), path, {
           id: opts.id,
           onProgress: p => { progress.onProgress(path, p) }
         })
         progress.stop()
+        for (const w of warnings) process.stderr.write(`warning: ${w.message}\n`)
         process.stdout.write(`added ${rec.id}  sha256 ${rec.sha256}  ${formatBytes(rec.sizeBytes)}  ${rec.architecture}` +
           `${rec.contextLength != null ? `  context ${rec.contextLength}` : ''}${rec.catalogId != null ? `  (catalog: ${rec.catalogId})` : ''}\n`)
       } finally {

@@ -24,6 +24,23 @@ export async function writeBadModels (dir: string, goodPath: string): Promise<{ 
   return { notGguf, truncated, corrupt }
 }
 
+/**
+ * Writes a copy of a good model whose `general.architecture` is "lxama" (same length as "llama", so
+ * nothing else moves): a complete GGUF that passes our checks but that llama.cpp refuses to load.
+ */
+export async function writeUnknownArchitectureModel (dir: string, goodPath: string, fileName = 'lxama.gguf'): Promise<string> {
+  const bytes = Buffer.from(await readFile(goodPath))
+  const key = Buffer.from('general.architecture')
+  const at = bytes.indexOf(key)
+  if (at < 0) throw new Error(`${goodPath} has no general.architecture key`)
+  const value = at + key.length + 4 /* value type */ + 8 /* string length */
+  if (bytes.toString('latin1', value, value + 5) !== 'llama') throw new Error(`${goodPath} is not a llama model`)
+  bytes.write('lxama', value, 'latin1')
+  const path = join(dir, fileName)
+  await writeFile(path, bytes)
+  return path
+}
+
 /** Collects a generation into its text, its token chunks and its final event. */
 export async function collect (events: AsyncIterable<import('../../models/engine.js').GenerateEvent>): Promise<{ text: string, chunks: string[], done: Extract<import('../../models/engine.js').GenerateEvent, { type: 'done' }> }> {
   const chunks: string[] = []

@@ -38,7 +38,8 @@ describe('models: catalog, index and model host', () => {
 
   it('`models add` hashes a GGUF, reads its metadata and records it in index.json', async () => {
     const progress: number[] = []
-    const rec = await addModelFile(dir, tinyCopy, { onProgress: p => { if (p.phase === 'hash') progress.push(p.done / p.total) } })
+    const { record: rec, warnings } = await addModelFile(dir, tinyCopy, { onProgress: p => { if (p.phase === 'hash') progress.push(p.done / p.total) } })
+    assert.deepEqual(warnings, [])
     assert.equal(rec.id, 'my-tiny')
     assert.equal(rec.sha256, variantSha)
     assert.equal(rec.catalogId, undefined)
@@ -73,7 +74,7 @@ describe('models: catalog, index and model host', () => {
   it('re-hashes an indexed file whose size or mtime changed', async () => {
     const changed = join(dir, 'changed.gguf')
     await writeFile(changed, await readFile(join(modelsDir(dir), 'cocoon-tiny.gguf')))
-    const rec = await addModelFile(dir, changed, { id: 'changed' })
+    const { record: rec } = await addModelFile(dir, changed, { id: 'changed' })
     assert.equal(rec.catalogId, 'cocoon-tiny') // an exact copy is recognised by its hash
     const bytes = await readFile(changed)
     bytes[bytes.length - 2] ^= 1 // a flipped weight bit: same size, new identity
@@ -162,18 +163,18 @@ describe('models: catalog, index and model host', () => {
   })
 })
 
-describe('models: catalog builds are identified by the hash recorded on add', () => {
+describe('models: catalog builds that pin no hash are identified by the hash recorded on add', () => {
   let dir: string
   let cleanup: () => Promise<void>
   let build: string
   let buildSha: string
-  const CATALOG_ID = 'qwen2.5-0.5b-instruct-q4_k_m'
+  const CATALOG_ID = 'qwen2.5-0.5b-instruct-q8_0'
 
   before(async () => {
     ({ dir, cleanup } = await tempDir())
     const tiny = await ensureBuiltinModel(modelsDir(dir))
     // A valid GGUF saved under the published file name of a catalog build (the real one cannot be downloaded here).
-    build = join(dir, 'Qwen2.5-0.5B-Instruct-Q4_K_M.gguf')
+    build = join(dir, 'Qwen2.5-0.5B-Instruct-Q8_0.gguf')
     const bytes = await readFile(tiny.path)
     bytes[bytes.length - 1] ^= 1
     await writeFile(build, bytes)
@@ -191,7 +192,8 @@ describe('models: catalog builds are identified by the hash recorded on add', ()
   })
 
   it('records the file\'s hash on add, shows it in the list, and resolves the catalog id to that file', async () => {
-    const rec = await addModelFile(dir, build, { id: 'my-qwen' }) // a custom id still links it to its catalog entry
+    const { record: rec, warnings } = await addModelFile(dir, build, { id: 'my-qwen' }) // a custom id still links it to its catalog entry
+    assert.deepEqual(warnings, [])
     assert.equal(rec.catalogId, CATALOG_ID)
     assert.equal(rec.sha256, buildSha)
     const row = (await listModels(dir)).find(r => r.id === CATALOG_ID)

@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { StopMatcher } from '../../models/stop-matcher.js'
 import { normalizeRequest } from '../../models/request.js'
 import { findMemoryShortfall } from '../../models/memory.js'
-import { CATALOG, computeAllowanceBytes, estimateMemoryBytes, findCatalogEntry } from '../../models/catalog/known.js'
+import { CATALOG, computeAllowanceBytes, estimateMemoryBytes, findCatalogEntry, matchCatalogEntry, pinnedEntryWithOtherHash } from '../../models/catalog/known.js'
+import { PUBLISHED_HASHES } from '../../models/catalog/published-hashes.js'
 import { CATALOG_COMPUTE_OVERHEAD_BYTES, CATALOG_MIN_COMPUTE_BYTES } from '../../models/constants.js'
 import { deviceLabel, deviceMemoryBytes, joinGpuNames } from '../../models/device-label.js'
-import { idFromFileName } from '../../models/catalog/add.js'
+import { idFromFileName, unlistedModelId } from '../../models/catalog/add.js'
 
 describe('models: pure logic', () => {
   describe('StopMatcher', () => {
@@ -114,16 +115,43 @@ describe('models: pure logic', () => {
       // 28 layers x 4 KV heads x 128 dims x 2 (K,V) x 2 bytes = 57,344 bytes per token
       assert.equal(four - one, 3 * 4096 * 57344)
     })
-    it('pins a sha256 only for the built-in model; every other build records its hash on add', () => {
+    it('pins the built-in model\'s hash and the published hash of each build whose page was found, at its revision', () => {
+      const pinned = CATALOG.filter(e => e.sha256Source === 'pinned').map(e => e.id)
+      assert.deepEqual(pinned.sort(), ['cocoon-tiny', ...Object.keys(PUBLISHED_HASHES)].sort()) // no pin for an id the catalog lacks
+      assert.equal(pinned.length, 11)
       for (const e of CATALOG) {
-        if (e.id === 'cocoon-tiny') {
-          assert.equal(e.sha256Source, 'pinned')
-          assert.match(e.sha256 ?? '', /^[0-9a-f]{64}$/)
-        } else {
-          assert.equal(e.sha256Source, 'on-add', e.id)
+        if (e.sha256Source === 'on-add') {
           assert.equal(e.sha256, undefined, e.id)
+          assert.equal(e.sha256From, undefined, e.id)
+          assert.match(e.url, /^https:\/\/huggingface\.co\/bartowski\/[^/]+\/resolve\/main\//, e.id)
+          continue
         }
+        assert.match(e.sha256 ?? '', /^[0-9a-f]{64}$/, e.id)
+        if (e.id === 'cocoon-tiny') continue
+        // The download and the page the hash was read from name the same repository, revision and file.
+        const pin = PUBLISHED_HASHES[e.id]
+        assert.equal(e.sha256, pin.sha256)
+        assert.match(pin.revision, /^[0-9a-f]{40}$/, e.id)
+        assert.equal(e.url, e.sha256From?.replace('/blob/', '/resolve/'), e.id)
+        assert.ok(e.url.endsWith(`/resolve/${pin.revision}/${e.fileName}`), e.url)
+        assert.ok(e.url.startsWith('https://huggingface.co/bartowski/'), e.url)
       }
+      // Distinct files have distinct hashes, so a hash names at most one entry.
+      const hashes = CATALOG.flatMap(e => e.sha256 ?? [])
+      assert.equal(new Set(hashes).size, hashes.length)
+      assert.equal(findCatalogEntry(PUBLISHED_HASHES['llama-3.2-3b-instruct-q8_0'].sha256)?.id, 'llama-3.2-3b-instruct-q8_0')
+    })
+    it('matches a file to a pinned build by hash only, and to an unpinned build by its published name', () => {
+      const pinned = findCatalogEntry('qwen2.5-0.5b-instruct-q4_k_m')!
+      const other = 'f'.repeat(64)
+      assert.equal(matchCatalogEntry(pinned.sha256!, 'anything.gguf')?.id, pinned.id)
+      assert.equal(matchCatalogEntry(other, pinned.fileName), undefined)
+      assert.equal(pinnedEntryWithOtherHash(other, pinned.fileName.toLowerCase())?.id, pinned.id)
+      assert.equal(pinnedEntryWithOtherHash(pinned.sha256!, pinned.fileName), undefined)
+      assert.equal(matchCatalogEntry(other, 'Qwen2.5-0.5B-Instruct-Q8_0.gguf')?.id, 'qwen2.5-0.5b-instruct-q8_0')
+      assert.equal(pinnedEntryWithOtherHash(other, 'Qwen2.5-0.5B-Instruct-Q8_0.gguf'), undefined)
+      assert.equal(unlistedModelId('/x/Qwen2.5-0.5B-Instruct-Q4_K_M.gguf', other), `qwen2.5-0.5b-instruct-q4_k_m-${'f'.repeat(12)}`)
+      assert.equal(unlistedModelId('/x/My-Model.gguf', other), 'my-model')
     })
     it('scales the compute allowance with the model: the built-in model is not given a real model\'s 300 MiB', () => {
       const tiny = findCatalogEntry('cocoon-tiny')!

@@ -7,8 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ed25519 } from '@noble/curves/ed25519.js'
-import { toNano, type Transaction } from '@ton/core'
+import { type Address, toNano, type Transaction } from '@ton/core'
 import { Blockchain } from '@ton/sandbox'
+import { flattenTransaction } from '@ton/test-utils'
 import { configureRegistry } from '../contracts/chain/admin.js'
 import { RegistryView } from '../contracts/chain/registry-view.js'
 import { loadOrCreateMnemonic, requestFaucet, walletFromMnemonic } from '../contracts/chain/wallet.js'
@@ -27,6 +28,27 @@ function gasOf (txs: Transaction[]): number {
     const d = t.description
     return sum + (d.type === 'generic' && d.computePhase.type === 'vm' ? Number(d.computePhase.gasUsed) : 0)
   }, 0)
+}
+
+/**
+ * The transactions of one operation, once every one of them succeeded and it reached each contract in `mustReach`.
+ * A refused step bounces and still burns gas, so without this a failing register or renew would be reported
+ * as a (cheaper) cost of the real thing.
+ */
+function succeeded (operation: string, txs: Transaction[], mustReach: Address[]): Transaction[] {
+  txs.forEach((t, i) => {
+    const f = flattenTransaction(t)
+    if (f.success !== true || f.aborted || f.inMessageBounced === true) {
+      throw new Error(`chain bench: ${operation} failed at transaction ${i} on ${f.to?.toString() ?? '?'} ` +
+        `(exit code ${f.exitCode ?? 'none'}, action result ${f.actionResultCode ?? 'none'}${f.inMessageBounced === true ? ', a bounce' : ''}); its gas would be meaningless`)
+    }
+  })
+  for (const address of mustReach) {
+    if (!txs.some(t => flattenTransaction(t).to?.equals(address) === true)) {
+      throw new Error(`chain bench: ${operation} never reached ${address.toString()}`)
+    }
+  }
+  return txs
 }
 
 function tonOf (txs: Transaction[]): number {
@@ -61,20 +83,20 @@ async function sandboxCosts (): Promise<Record<string, number>> {
   const signature = ed25519.sign(registerClaimHash(registry.address, owner.address, cert), sk)
   const entry = chain.openContract(WorkerEntry.createFromConfig({ registry: registry.address, workerKey }))
 
-  const reg = await registry.sendRegisterWorker(owner.getSender(), { value: toNano('1.1'), workerKey, cert, signature })
-  const renew = await registry.sendRenewWorker(owner.getSender(), { value: toNano('0.05'), workerKey, cert: { ...cert, certHash: Buffer.alloc(32, 2) } })
-  const unbond = await entry.sendStartUnbond(owner.getSender(), { value: toNano('0.05') })
+  const reg = succeeded('register', (await registry.sendRegisterWorker(owner.getSender(), { value: toNano('1.1'), workerKey, cert, signature })).transactions, [registry.address, entry.address])
+  const renew = succeeded('renew', (await registry.sendRenewWorker(owner.getSender(), { value: toNano('0.05'), workerKey, cert: { ...cert, certHash: Buffer.alloc(32, 2) } })).transactions, [registry.address, entry.address])
+  const unbond = succeeded('unbond', (await entry.sendStartUnbond(owner.getSender(), { value: toNano('0.05') })).transactions, [entry.address])
   chain.now += DEVNET_REGISTRY_PARAMS.unbondingDelay
-  const withdraw = await entry.sendWithdrawStake(owner.getSender(), { value: toNano('0.05') })
+  const withdraw = succeeded('withdraw', (await entry.sendWithdrawStake(owner.getSender(), { value: toNano('0.05') })).transactions, [entry.address])
   return {
-    registerGas: gasOf(reg.transactions),
-    registerFeesTon: tonOf(reg.transactions),
-    renewGas: gasOf(renew.transactions),
-    renewFeesTon: tonOf(renew.transactions),
-    unbondGas: gasOf(unbond.transactions),
-    unbondFeesTon: tonOf(unbond.transactions),
-    withdrawGas: gasOf(withdraw.transactions),
-    withdrawFeesTon: tonOf(withdraw.transactions)
+    registerGas: gasOf(reg),
+    registerFeesTon: tonOf(reg),
+    renewGas: gasOf(renew),
+    renewFeesTon: tonOf(renew),
+    unbondGas: gasOf(unbond),
+    unbondFeesTon: tonOf(unbond),
+    withdrawGas: gasOf(withdraw),
+    withdrawFeesTon: tonOf(withdraw)
   }
 }
 

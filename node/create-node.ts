@@ -59,12 +59,12 @@ export class CocoonNode {
   private readonly statusIntervalMs: number
   private readonly keeper: BootstrapKeeper
 
-  private constructor (parts: NodeParts, options: CreateNodeOptions) {
+  private constructor (parts: NodeParts, options: CreateNodeOptions, dialList: string[]) {
     this.parts = parts
     this.role = parts.config.role
     this.roleFactory = options.roleFactory
     this.statusIntervalMs = options.statusIntervalMs ?? 2000
-    this.keeper = new BootstrapKeeper(parts.libp2p, parts.config.bootstrap)
+    this.keeper = new BootstrapKeeper(parts.libp2p, dialList)
   }
 
   static async init (config: NodeConfig, options: CreateNodeOptions = {}): Promise<CocoonNode> {
@@ -74,13 +74,16 @@ export class CocoonNode {
       const { privateKey, created } = await loadOrCreateIdentity(store)
       let node: CocoonNode | undefined
       const metrics = config.metrics != null ? new MetricsServer(() => node!.status()) : undefined
+      // Peers cached at the last stop join the bootstrap list, so a restart needs no --bootstrap. They are redialled
+      // like it too: a node started with only its cache, whose one dial at start failed, would otherwise stay alone.
       const savedPeers = (await store.loadPeers()).flatMap(p => p.addrs.map(a => `${a}/p2p/${p.id}`))
+      const dialList = [...new Set([...config.bootstrap, ...savedPeers])]
       const libp2p = await buildLibp2p({
         role: config.role,
         privateKey,
         listen: config.listen ?? defaultListen(config.role),
         announce: config.announce,
-        bootstrap: [...new Set([...config.bootstrap, ...savedPeers])],
+        bootstrap: dialList,
         metricsRegistry: metrics?.registry
       })
       logger.info({ peerId: libp2p.peerId.toString(), role: config.role, newIdentity: created }, 'node identity')
@@ -92,7 +95,7 @@ export class CocoonNode {
         events: libp2p,
         connectedPeers: () => libp2p.getConnections().length
       }, { logger: logger.child({ component: 'discovery' }) })
-      node = new CocoonNode({ config, privateKey, logger, store, libp2p, capacity, provider, metrics }, options)
+      node = new CocoonNode({ config, privateKey, logger, store, libp2p, capacity, provider, metrics }, options, dialList)
       return node
     } catch (err) {
       await store.close()

@@ -69,5 +69,14 @@ export const SELECTION = {
   /** Each job queued at a worker scales its score by 1 / (1 + queue * queuePenalty). */
   queuePenalty: 0.5,
   /** Pick among the top candidates with probability proportional to score, so load spreads. */
-  candidates: 3
+  candidates: 3,
+  /**
+   * A proxy forwards a job pre-sealed to the client's preferred worker (fast path) when that worker's score is at
+   * least this fraction of the score of the worker the proxy would have drawn itself; below it (the preferred one is
+   * busier, slower or dearer) the proxy offers its own pick. Near 1 so load still follows the proxy's scoring;
+   * below 1 so that equally good workers keep the fast path.
+   */
+  presealedMinScoreRatio: 0.8,
+  /** A job's streaming speed is measured only from this many completion tokens on (shorter jobs are all noise). */
+  minTokensForSpeed: 16
 } as const

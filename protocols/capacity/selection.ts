@@ -7,6 +7,11 @@ export interface WorkerObservation {
   successRate: number
   /** EWMA of first-token latency the proxy measured, ms; undefined until the first job. */
   firstTokenMs?: number
+  /**
+   * EWMA of the streaming speed the proxy measured (completion tokens after the first chunk / time to Final);
+   * undefined until a job long enough to measure. Preferred over the speed the worker announces about itself.
+   */
+  tokensPerSecond?: number
   /** Jobs this proxy currently has running on the worker (announcements lag behind). */
   inFlight: number
 }
@@ -32,7 +37,7 @@ export interface Candidate {
  * score = free * success * speed * price * latency / (1 + queue * queuePenalty), where
  *   free    = min(announced freeSlots, slots - inFlight) / slots   (0 -> not a candidate)
  *   success = observed success rate (EWMA, prior 0.9)
- *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight
+ *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight, tokens/s as this proxy measured it, else as announced
  *   price   = (cheapest / price) ^ priceWeight
  *   latency = (best first-token ms / this one's) ^ latencyWeight (1 when not yet observed)
  * The top `candidates` are drawn with probability proportional to score, which spreads load between similar
@@ -76,14 +81,14 @@ export function rankWorkers (
     offers.push({ entry, price: model.priceNanoPerToken, obs })
   }
   if (offers.length === 0) return []
-  const fastest = Math.max(...offers.map(o => o.entry.announcement.tokensPerSecond), 1e-9)
+  const fastest = Math.max(...offers.map(o => speedOf(o.entry, o.obs)), 1e-9)
   const cheapest = offers.reduce((m, o) => o.price < m ? o.price : m, offers[0].price)
   const latencies = offers.map(o => o.obs.firstTokenMs).filter((x): x is number => x != null && x > 0)
   const bestLatency = latencies.length > 0 ? Math.min(...latencies) : undefined
   return offers.map(({ entry, price, obs }) => {
     const a = entry.announcement
     const free = freeSlots(entry, obs) / a.slots
-    const speed = Math.pow(Math.max(a.tokensPerSecond, 1e-9) / fastest, SELECTION.speedWeight)
+    const speed = Math.pow(Math.max(speedOf(entry, obs), 1e-9) / fastest, SELECTION.speedWeight)
     const priceFactor = price === 0n ? 1 : Math.pow(Number(cheapest === 0n ? 1n : cheapest) / Number(price), SELECTION.priceWeight)
     const latency = bestLatency != null && obs.firstTokenMs != null && obs.firstTokenMs > 0
       ? Math.pow(bestLatency / obs.firstTokenMs, SELECTION.latencyWeight)
@@ -91,6 +96,11 @@ export function rankWorkers (
     const score = free * obs.successRate * speed * priceFactor * latency / (1 + a.queue * SELECTION.queuePenalty)
     return { entry, price, score }
   }).sort((x, y) => y.score - x.score)
+}
+
+/** A worker's speed: what this proxy measured when it has, else what the worker announces about itself. */
+function speedOf (entry: CapacityEntry, obs: WorkerObservation): number {
+  return obs.tokensPerSecond ?? entry.announcement.tokensPerSecond
 }
 
 /**
@@ -101,7 +111,22 @@ function freeSlots (entry: CapacityEntry, obs: WorkerObservation): number {
   return Math.min(entry.announcement.freeSlots, entry.announcement.slots - obs.inFlight)
 }
 
-/** The proxy's own record of each worker: success EWMA, first-token EWMA, jobs in flight. Pure. */
+/**
+ * How one attempt on a worker ended, as the proxy saw it. `ok` is true when the worker finished (with an answer or
+ * its own refusal of the job), false when the worker failed (unreachable, stream broken, busy, refused admission),
+ * and left out when the attempt ended for a reason that was not the worker's: the client cancelled or went away,
+ * sent a bad job or none in time. Only the worker's own outcomes move its success rate, so a client cannot steer
+ * load away from an honest worker by abandoning jobs on it.
+ */
+export interface AttemptObservation {
+  ok?: boolean
+  /** From forwarding the job to the first chunk, ms. */
+  firstTokenMs?: number
+  /** Completion tokens after the first chunk, per second until Final (long enough jobs only). */
+  tokensPerSecond?: number
+}
+
+/** The proxy's own record of each worker: success EWMA, first-token and speed EWMAs, jobs in flight. Pure. */
 export class WorkerStats {
   private readonly stats = new Map<string, WorkerObservation>()
 
@@ -114,13 +139,14 @@ export class WorkerStats {
     s.inFlight++
   }
 
-  /** Ends a job; `firstTokenMs` is what the proxy measured from forwarding the job to the first chunk. */
-  end (peerId: string, ok: boolean, firstTokenMs?: number): void {
+  /** Ends a job begun with `begin`, recording what the proxy observed of it. */
+  end (peerId: string, seen: AttemptObservation): void {
     const s = this.mutable(peerId)
     s.inFlight = Math.max(0, s.inFlight - 1)
-    s.successRate += SELECTION.ewmaAlpha * ((ok ? 1 : 0) - s.successRate)
-    if (firstTokenMs != null) {
-      s.firstTokenMs = s.firstTokenMs == null ? firstTokenMs : s.firstTokenMs + SELECTION.ewmaAlpha * (firstTokenMs - s.firstTokenMs)
+    if (seen.ok != null) s.successRate = ewma(s.successRate, seen.ok ? 1 : 0)
+    if (seen.firstTokenMs != null) s.firstTokenMs = ewma(s.firstTokenMs, seen.firstTokenMs)
+    if (seen.tokensPerSecond != null && Number.isFinite(seen.tokensPerSecond) && seen.tokensPerSecond > 0) {
+      s.tokensPerSecond = ewma(s.tokensPerSecond, seen.tokensPerSecond)
     }
   }
 
@@ -132,4 +158,8 @@ export class WorkerStats {
     }
     return s
   }
+}
+
+function ewma (current: number | undefined, sample: number): number {
+  return current == null ? sample : current + SELECTION.ewmaAlpha * (sample - current)
 }

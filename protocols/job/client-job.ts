@@ -10,6 +10,7 @@ import { codecs } from './codecs.js'
 import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ChunkPayload, JobPayload, type ModelSummary, type RouteRequest, type Usage } from './gen/messages.js'
 import type { KnownWorker, KnownWorkers } from './known-workers.js'
+import { ChunkTranscript, checkFinal } from './transcript.js'
 
 /** What the client checks before it seals anything to a worker: certificate valid, anchored, for that peer. */
 export type OfferVerifier = (offer: { worker: PeerId, certificate: Uint8Array, collateral: Uint8Array }, signal: AbortSignal) => Promise<{ sealKey: Uint8Array }>
@@ -88,15 +89,16 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     }
     await frames.write(codecs.client, { route })
     let session: ClientSession | undefined
-    let current: { worker: PeerId, priceNanoPerToken: bigint } | undefined
+    let current: { worker: PeerId, priceNanoPerToken: bigint, jobId: Uint8Array, attempt: number } | undefined
     let produced = ''
     let sealedEnd: ChunkPayload | undefined
+    let transcript = new ChunkTranscript()
     while (true) {
       const frame = await frames.read(codecs.proxy, { timeoutMs: session == null ? REQUEST_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS + FIRST_CHUNK_TIMEOUT_MS, signal })
       if (frame.accepted != null) {
         if (fast == null || current != null) throw new CocoonError('BAD_REQUEST', 'proxy accepted a job that was not pre-sealed')
         session = fast.sealed.session
-        current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken }
+        current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken, jobId: fast.jobId, attempt: 1 }
         opts.known?.accepted(req.model, fast.worker.worker, frame.accepted.priceNanoPerToken)
         endInFlight = opts.known?.begin(req.model, fast.worker.worker) ?? endInFlight
         yield { type: 'offer', worker: fast.worker.worker.toString(), attempt: 1, priceNanoPerToken: frame.accepted.priceNanoPerToken, presealed: true }
@@ -109,16 +111,18 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         const { sealKey } = await opts.verify({ worker, certificate: offer.certificate, collateral: offer.collateral }, signal)
         const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload })
         session = sealed.session
-        current = { worker, priceNanoPerToken: offer.priceNanoPerToken }
+        current = { worker, priceNanoPerToken: offer.priceNanoPerToken, jobId: offer.jobId, attempt: offer.attempt }
         opts.known?.remember(req.model, { worker, certificate: offer.certificate, collateral: offer.collateral, priceNanoPerToken: offer.priceNanoPerToken })
         endInFlight = opts.known?.begin(req.model, worker) ?? (() => {})
         produced = ''
         sealedEnd = undefined
+        transcript = new ChunkTranscript()
         yield { type: 'offer', worker: worker.toString(), attempt: offer.attempt, priceNanoPerToken: offer.priceNanoPerToken, presealed: false }
         await frames.write(codecs.client, { job: { jobId: offer.jobId, attempt: offer.attempt, ephemeralKey: wireBytes(sealed.sealed.ephemeralKey), ciphertext: wireBytes(sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens } })
       } else if (frame.chunk != null) {
         if (session == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
         const plain = ChunkPayload.decode(session.openChunk({ seq: Number(frame.chunk.seq), ciphertext: frame.chunk.ciphertext }, frame.chunk.final))
+        transcript.add(frame.chunk.ciphertext)
         if (frame.chunk.final) {
           sealedEnd = plain
           continue
@@ -136,6 +140,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         if (clear.promptTokens !== usage.promptTokens || clear.completionTokens !== usage.completionTokens) {
           throw new CocoonError('INTEGRITY', 'usage in the clear differs from the sealed usage', { reason: 'TAMPERED' })
         }
+        await checkFinal(current.worker, current.jobId, current.attempt, clear, frame.final.outputHash, frame.final.workerSignature, transcript)
         if (produced.length < delivered.length) throw new CocoonError('WORKER_LOST', 'replacement worker ended before the answer already delivered')
         yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: current.worker.toString(), priceNanoPerToken: current.priceNanoPerToken }
         return

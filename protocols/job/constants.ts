@@ -65,9 +65,8 @@ export const KNOWN_WORKER_TTL_MS = 60_000
 export const KNOWN_WORKERS_PER_MODEL = 4
 
 /**
- * A proxy forwards a job pre-sealed to the client's preferred worker when that worker's selection score is at
- * least this fraction of the score of the worker the proxy would have drawn itself; below it (the preferred one is
- * busier, slower or dearer) the proxy offers its own pick. Near 1 so load still follows the proxy's scoring; below 1
- * so that equally good workers keep the fast path. @default 0.8
+ * Client frames a proxy holds that it has not yet read (see FrameQueue). A job needs one at a time (the sealed job
+ * after an offer, a Cancel); the rest of the room is for frames the protocol may add (payment receipts).
+ * @default 4
  */
-export const PRESEALED_MIN_SCORE_RATIO = 0.8
+export const MAX_QUEUED_FRAMES = 4

@@ -1,10 +1,15 @@
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import type { Codec, FrameStream } from '../common/frames.js'
+import { MAX_QUEUED_FRAMES } from './constants.js'
 
 /**
  * Reads frames from one side in the background and hands them out one at a time, so the same stream can be
  * watched for Cancel (or a reset) while the caller is busy relaying the other side. `ended` is aborted when the
- * remote closes or resets, which is how a proxy notices that its client went away.
+ * remote closes or resets, which is how a proxy notices that its client went away; its reason is the typed error.
+ *
+ * At most `maxQueued` frames wait to be taken. Nobody takes frames while an answer is being relayed, so without a
+ * bound a client could make the proxy hold any number of (up to 1 MiB) frames for the length of a job; one frame
+ * more than the bound ends the conversation with BAD_REQUEST and stops reading.
  */
 export class FrameQueue<T> {
   readonly ended = new AbortController()
@@ -14,7 +19,7 @@ export class FrameQueue<T> {
   private closed = false
 
   /** `isCancel`: frames that end the conversation at once (the client's Cancel), whatever the caller is doing. */
-  constructor (frames: FrameStream, codec: Codec<T>, isCancel?: (frame: T) => boolean) {
+  constructor (frames: FrameStream, codec: Codec<T>, isCancel?: (frame: T) => boolean, maxQueued = MAX_QUEUED_FRAMES) {
     void (async () => {
       try {
         while (true) {
@@ -24,6 +29,10 @@ export class FrameQueue<T> {
             this.failure = new CocoonError('CANCELLED', 'cancelled by the client')
             break
           }
+          if (this.items.length >= maxQueued) {
+            this.failure = new CocoonError('BAD_REQUEST', `more than ${maxQueued} frames sent that the job protocol did not ask for`)
+            break
+          }
           this.items.push(frame)
           this.wake()
         }
@@ -31,9 +40,14 @@ export class FrameQueue<T> {
       } catch (err) {
         this.failure = toCocoonError(err)
       }
-      this.ended.abort(this.failure ?? new CocoonError('CANCELLED', 'remote closed the stream'))
+      this.ended.abort(this.endReason)
       this.wake()
     })()
+  }
+
+  /** Why the remote side ended (its Cancel, a close, a reset, a protocol violation), as a typed error. */
+  get endReason (): CocoonError {
+    return this.failure ?? new CocoonError('CANCELLED', 'remote closed the stream')
   }
 
   /** The next frame, or a typed error on timeout, close or reset. */

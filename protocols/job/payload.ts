@@ -12,7 +12,8 @@ export function toGenerateRequest (p: JobPayload): GenerateRequest {
   if (p.maxTokens < 1) throw new CocoonError('BAD_REQUEST', 'maxTokens must be at least 1')
   let bytes = p.prompt?.length ?? 0
   for (const m of p.messages) {
-    if (!ROLES.has(m.role)) throw new CocoonError('BAD_REQUEST', `unknown message role "${m.role}"`)
+    // Error messages cross the proxy in the clear: they name what was wrong, never echo sealed content.
+    if (!ROLES.has(m.role)) throw new CocoonError('BAD_REQUEST', 'a message role is not one of system, user or assistant')
     bytes += m.content.length
   }
   if (bytes > MAX_PROMPT_BYTES) throw new CocoonError('BAD_REQUEST', `prompt too long (${bytes} > ${MAX_PROMPT_BYTES} characters)`)

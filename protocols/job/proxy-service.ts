@@ -5,14 +5,14 @@ import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import { drawCandidate, rankWorkers, selectWorker, servesModel, WorkerStats, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
+import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
-  MAX_INBOUND_STREAMS, PRESEALED_MIN_SCORE_RATIO, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
+  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
@@ -155,11 +155,14 @@ export class ProxyService implements Startable {
       }
     }
     while (tries < MAX_ATTEMPTS) {
-      if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+      if (queue.ended.signal.aborted) throw queue.endReason
       picked ??= this.pick(request)
-      if (picked == null && lastError == null && this.serves(route.model)) picked = await this.waitForSlot(request, queue.ended.signal)
+      // A worker that answered NO_CAPACITY was only busy: wait for a slot elsewhere, as when every worker is busy.
+      const onlyBusy = lastError == null || lastError.code === 'NO_CAPACITY'
+      if (picked == null && onlyBusy && this.serves(route.model)) picked = await this.waitForSlot(request, queue.ended.signal)
       if (picked == null) {
-        if (lastError != null) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${tries} attempt(s): ${lastError.message}`)
+        if (queue.ended.signal.aborted) throw queue.endReason
+        if (!onlyBusy) throw new CocoonError('WORKER_LOST', `no worker left for the job after ${tries} attempt(s): ${lastError?.message ?? 'unknown'}`)
         if (!this.serves(route.model)) throw new CocoonError('UNKNOWN_MODEL', `no worker in this network serves ${route.model}`)
         throw new CocoonError('NO_CAPACITY', `every worker serving ${route.model} is busy or above the price limit`)
       }
@@ -172,12 +175,13 @@ export class ProxyService implements Startable {
       lastError = result
       picked = undefined
     }
+    if (lastError?.code === 'NO_CAPACITY') throw new CocoonError('NO_CAPACITY', `${MAX_ATTEMPTS} workers were busy: ${lastError.message}`)
     throw new CocoonError('WORKER_LOST', `job failed on ${MAX_ATTEMPTS} workers: ${lastError?.message ?? 'unknown'}`)
   }
 
   /**
    * Whether to run a pre-sealed job on the client's preferred worker. The proxy draws its own pick as for any job;
-   * the preferred worker stands if it is that pick or scores at least PRESEALED_MIN_SCORE_RATIO of it (live,
+   * the preferred worker stands if it is that pick or scores at least SELECTION.presealedMinScoreRatio of it (live,
    * admitted through the table, a free slot and within the price are implied by being ranked at all). Otherwise
    * the job goes to the proxy's pick, offered as usual.
    */
@@ -185,7 +189,7 @@ export class ProxyService implements Startable {
     const ranked = rankWorkers(this.init.table.list(), request, p => this.stats.observe(p))
     const own = drawCandidate(ranked, this.init.random)
     const preferred = ranked.find(c => c.entry.peerId === preferredId)
-    if (preferred != null && own != null && (own === preferred || preferred.score >= PRESEALED_MIN_SCORE_RATIO * own.score)) return { accept: preferred }
+    if (preferred != null && own != null && (own === preferred || preferred.score >= SELECTION.presealedMinScoreRatio * own.score)) return { accept: preferred }
     return { instead: own }
   }
 
@@ -209,21 +213,27 @@ export class ProxyService implements Startable {
     return undefined
   }
 
-  /** One attempt on one worker, counted in its stats. The worker is left out of the job's later attempts. */
+  /**
+   * One attempt on one worker, counted in its stats. The worker is left out of the job's later attempts. An attempt
+   * that returns an error failed through the worker; one that throws ended through the client (gone, cancelled, a
+   * bad or late job) or this proxy, and does not count against the worker.
+   */
   private async attempt (client: FrameStream, queue: FrameQueue<ClientFrame>, picked: Candidate, jobId: Uint8Array, attempt: number, route: RouteRequest, exclude: Set<string>, presealed?: SealedJob): Promise<'done' | CocoonError> {
     const workerId = picked.entry.peerId
     const worker = peerIdFromString(workerId)
     exclude.add(workerId)
     // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
     this.stats.begin(workerId)
-    const outcome: Attempt = { ok: false }
+    const outcome: AttemptObservation = {}
     let result: 'done' | CocoonError
     try {
       result = presealed != null
         ? await this.forwardPresealed(client, queue, worker, picked.price, presealed, outcome)
         : await this.offerAndForward(client, queue, worker, picked.price, jobId, attempt, route, outcome)
+      // A busy worker (NO_CAPACITY) only announced a slot it no longer had: no failure, but not a success either.
+      if (result !== 'done' && result.code !== 'NO_CAPACITY') outcome.ok = false
     } finally {
-      this.stats.end(workerId, outcome.ok, outcome.firstChunkMs)
+      this.stats.end(workerId, outcome)
     }
     if (result !== 'done') {
       this.workStreams.forget(worker)
@@ -237,7 +247,7 @@ export class ProxyService implements Startable {
    * (cached), forwarded at once, and only then confirmed to the client with `Accepted`, so the confirmation is off
    * the path to the first token.
    */
-  private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: Attempt): Promise<'done' | CocoonError> {
+  private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: AttemptObservation): Promise<'done' | CocoonError> {
     const dialing = this.takeWorkStream(worker, queue)
     try {
       await this.init.certificateFor(worker, requestDeadline(queue))
@@ -256,7 +266,7 @@ export class ProxyService implements Startable {
    * Returns 'done' when Final (or the worker's own error, passed on as is) reached the client, or the error to
    * fail over on when the worker could not be offered or reached, or its stream broke.
    */
-  private async offerAndForward (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: Attempt): Promise<'done' | CocoonError> {
+  private async offerAndForward (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, jobId: Uint8Array, attempt: number, route: RouteRequest, outcome: AttemptObservation): Promise<'done' | CocoonError> {
     try {
       const cert = await this.init.certificateFor(worker, requestDeadline(queue))
       await client.write(codecs.proxy, { offer: { jobId: wireBytes(jobId), attempt, workerPeerId: worker.toMultihash().bytes, certificate: wireBytes(cert.certificate), collateral: wireBytes(cert.collateral), priceNanoPerToken: price } })
@@ -292,14 +302,15 @@ export class ProxyService implements Startable {
   }
 
   /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
-  private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: Attempt, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
-    const started = Date.now()
+  private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
+    const started = performance.now()
+    let firstChunkAt: number | undefined
     let work: FrameStream
     try {
       work = new FrameStream(await dialing, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
       await work.write(codecs.workRequest, { job })
     } catch (err) {
-      if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+      if (queue.ended.signal.aborted) throw queue.endReason
       return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
     }
     // The client going away (or cancelling) must stop the worker at once, including when it went while the job
@@ -312,14 +323,15 @@ export class ProxyService implements Startable {
       while (true) {
         let frame
         try {
-          frame = await work.read(codecs.work, { timeoutMs: outcome.firstChunkMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
+          frame = await work.read(codecs.work, { timeoutMs: outcome.firstTokenMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
         } catch (err) {
-          if (queue.ended.signal.aborted) throw new CocoonError('CANCELLED', 'client went away')
+          if (queue.ended.signal.aborted) throw queue.endReason
           const e = toCocoonError(err)
           return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
         }
         if (frame.chunk != null) {
-          outcome.firstChunkMs ??= Date.now() - started
+          firstChunkAt ??= performance.now()
+          outcome.firstTokenMs ??= firstChunkAt - started
           // Chunks that arrived together leave together: one send to the client for all of them. While the
           // proxy keeps up that is one chunk (no added latency); when it falls behind, its per-send cost shrinks.
           const chunks = [frame.chunk]
@@ -344,6 +356,7 @@ export class ProxyService implements Startable {
         }
         if (frame.final != null) {
           outcome.ok = true
+          outcome.tokensPerSecond = streamingSpeed(frame.final.usage?.completionTokens ?? 0, firstChunkAt)
           await client.write(codecs.proxy, { final: frame.final })
           await client.closeWrite()
           return 'done'
@@ -372,10 +385,14 @@ function requestDeadline (queue: FrameQueue<ClientFrame>): AbortSignal {
   return AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
 }
 
-/** What one attempt observed, for the worker's stats. */
-interface Attempt {
-  ok: boolean
-  firstChunkMs?: number
+/**
+ * Tokens per second after the first chunk (the first token travels alone, so the rest took the time since it);
+ * undefined for jobs too short to tell.
+ */
+function streamingSpeed (completionTokens: number, firstChunkAt?: number): number | undefined {
+  if (firstChunkAt == null || completionTokens < SELECTION.minTokensForSpeed) return undefined
+  const seconds = (performance.now() - firstChunkAt) / 1000
+  return seconds > 0 ? (completionTokens - 1) / seconds : undefined
 }
 
 /** The fast path's pre-sealed job must be attempt 1 of a well-formed job for the routed model. */

@@ -1,5 +1,4 @@
 import type { Connection, PrivateKey, Startable, Stream } from '@libp2p/interface'
-import { sha256 } from '@noble/hashes/sha2.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
 import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
@@ -11,6 +10,7 @@ import { codecs, finalSigningBytes } from './codecs.js'
 import { CHUNK_COALESCE_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
 import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './gen/messages.js'
 import { toGenerateRequest } from './payload.js'
+import { ChunkTranscript } from './transcript.js'
 
 export interface WorkServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
@@ -132,8 +132,7 @@ export class WorkService implements Startable {
   }
 
   private async generate (frames: FrameStream, job: SealedJob, session: WorkerSession, model: LoadedModel, req: GenerateRequest, signal: AbortSignal): Promise<void> {
-    const hash = sha256.create()
-    const encoder = new TextEncoder()
+    const transcript = new ChunkTranscript()
     let usage: Usage = { promptTokens: 0, completionTokens: 0 }
     let finishReason = 'stop'
     // Tokens that arrive while a chunk is being written, or within CHUNK_COALESCE_MS of the last chunk, go out
@@ -160,8 +159,8 @@ export class WorkService implements Startable {
             const text = pending
             pending = ''
             lastSent = performance.now()
-            hash.update(encoder.encode(text))
             const sealed = session.sealChunk(ChunkPayload.encode({ text, finishReason: '' }), { final: false })
+            transcript.add(sealed.ciphertext)
             await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
           }
         } catch (err) {
@@ -192,8 +191,9 @@ export class WorkService implements Startable {
     }
     if (writeError != null) throw writeError
     const last = session.sealChunk(ChunkPayload.encode({ text: '', finishReason, usage }), { final: true })
+    transcript.add(last.ciphertext)
     await frames.write(codecs.work, { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } }, { signal })
-    const outputHash = wireBytes(hash.digest())
+    const outputHash = wireBytes(transcript.digest())
     const workerSignature = await this.init.privateKey.sign(finalSigningBytes(job.jobId, job.attempt, usage, outputHash))
     await frames.write(codecs.work, { final: { usage, outputHash, workerSignature: wireBytes(workerSignature) } }, { signal })
     await frames.closeWrite()

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { rankWorkers, selectWorker, WorkerStats, type CapacityEntry } from '../../protocols/capacity/index.js'
+import { rankWorkers, SELECTION, selectWorker, WorkerStats, type CapacityEntry } from '../../protocols/capacity/index.js'
 import { announcement } from './fixtures.js'
 
 function entry (peerId: string, over: Parameters<typeof announcement>[1] = {}): CapacityEntry {
@@ -26,11 +26,55 @@ describe('worker selection', () => {
     const stats = new WorkerStats()
     const entries = [entry('slow', { tokensPerSecond: 10 }), entry('fast', { tokensPerSecond: 100 })]
     assert.equal(rankWorkers(entries, req, p => stats.observe(p))[0].entry.peerId, 'fast')
-    for (let i = 0; i < 8; i++) { stats.begin('fast'); stats.end('fast', false) }
+    for (let i = 0; i < 8; i++) { stats.begin('fast'); stats.end('fast', { ok: false }) }
     assert.equal(rankWorkers(entries, req, p => stats.observe(p))[0].entry.peerId, 'slow')
     const busy = new WorkerStats()
     for (let i = 0; i < 4; i++) busy.begin('fast')
     assert.deepEqual(rankWorkers(entries, req, p => busy.observe(p)).map(c => c.entry.peerId), ['slow'])
+  })
+
+  it('ranks a cheaper worker above a dearer one, all else equal', () => {
+    const entries = [
+      entry('dear', { models: [{ id: 'cocoon-tiny', sha256: new Uint8Array(32), contextLength: 1, priceNanoPerToken: 4000n }] }),
+      entry('cheap', { models: [{ id: 'cocoon-tiny', sha256: new Uint8Array(32), contextLength: 1, priceNanoPerToken: 1000n }] })
+    ]
+    const ranked = rankWorkers(entries, req, p => fresh.observe(p))
+    assert.deepEqual(ranked.map(c => c.entry.peerId), ['cheap', 'dear'])
+    assert.equal(ranked[0].price, 1000n)
+    // (cheapest / price)^priceWeight: a price four times higher halves the score at weight 0.5
+    assert.ok(Math.abs(ranked[1].score / ranked[0].score - Math.pow(0.25, SELECTION.priceWeight)) < 1e-9)
+  })
+
+  it('ranks a worker with a queue below an idle one', () => {
+    const ranked = rankWorkers([entry('queued', { queue: 2 }), entry('idle')], req, p => fresh.observe(p))
+    assert.deepEqual(ranked.map(c => c.entry.peerId), ['idle', 'queued'])
+    assert.ok(Math.abs(ranked[1].score / ranked[0].score - 1 / (1 + 2 * SELECTION.queuePenalty)) < 1e-9)
+  })
+
+  it('ranks by the first-token latency and the speed it measured itself, not by what a worker announces', () => {
+    const stats = new WorkerStats()
+    // both claim 100 tokens/s; the proxy saw 'boaster' stream at 10 and answer its first token in 400 ms
+    for (const [peer, seen] of [['honest', { ok: true, firstTokenMs: 20, tokensPerSecond: 100 }], ['boaster', { ok: true, firstTokenMs: 400, tokensPerSecond: 10 }]] as const) {
+      stats.begin(peer)
+      stats.end(peer, seen)
+    }
+    const entries = [entry('boaster', { tokensPerSecond: 1000 }), entry('honest', { tokensPerSecond: 100 })]
+    const ranked = rankWorkers(entries, req, p => stats.observe(p))
+    assert.deepEqual(ranked.map(c => c.entry.peerId), ['honest', 'boaster'])
+    assert.equal(stats.observe('boaster').tokensPerSecond, 10)
+    const latencyOnly = new WorkerStats()
+    latencyOnly.begin('slow'); latencyOnly.end('slow', { ok: true, firstTokenMs: 400 })
+    latencyOnly.begin('quick'); latencyOnly.end('quick', { ok: true, firstTokenMs: 20 })
+    assert.deepEqual(rankWorkers([entry('slow'), entry('quick')], req, p => latencyOnly.observe(p)).map(c => c.entry.peerId), ['quick', 'slow'])
+  })
+
+  it('moves a worker\'s success rate only on outcomes that were the worker\'s own', () => {
+    const stats = new WorkerStats()
+    for (let i = 0; i < 10; i++) { stats.begin('w'); stats.end('w', {}) } // the client left, or sent a bad job
+    assert.equal(stats.observe('w').successRate, SELECTION.priorSuccessRate)
+    assert.equal(stats.observe('w').inFlight, 0)
+    stats.begin('w'); stats.end('w', { ok: false })
+    assert.ok(stats.observe('w').successRate < SELECTION.priorSuccessRate)
   })
 
   it('does not count its own running jobs twice (the announcement already excludes them)', () => {

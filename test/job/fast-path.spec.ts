@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import type { PeerId, Stream } from '@libp2p/interface'
+import type { PeerId } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { randomBytes } from '@noble/hashes/utils.js'
 import * as Digest from 'multiformats/hashes/digest'
@@ -10,53 +10,10 @@ import { CapacityTable } from '../../protocols/capacity/index.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { FrameStream } from '../../protocols/common/frames.js'
 import {
-  ClientLimits, codecs, JOB_PROTOCOL, MAX_FRAME_BYTES, ProxyService, WORK_PROTOCOL,
+  ClientLimits, codecs, JOB_PROTOCOL, MAX_FRAME_BYTES, ProxyService,
   type ProxyFrame, type RouteRequest, type SealedJob
 } from '../../protocols/job/index.js'
-
-const MODEL = 'cocoon-tiny'
-const PRICE = 1000n
-
-/** A worker that records every sealed job it receives and answers with one (opaque) chunk and a Final. */
-class RecordingWorker {
-  readonly jobs: SealedJob[] = []
-  constructor (readonly libp2p: CocoonLibp2p) {}
-
-  static async start (): Promise<RecordingWorker> {
-    const libp2p = await buildLibp2p({ role: 'worker', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
-    await libp2p.start()
-    const worker = new RecordingWorker(libp2p)
-    await libp2p.handle(WORK_PROTOCOL, (stream) => { void worker.serve(stream) })
-    return worker
-  }
-
-  private async serve (stream: Stream): Promise<void> {
-    const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: 5000 })
-    const req = await frames.readOrEnd(codecs.workRequest)
-    if (req?.job == null) { await frames.closeWrite().catch(() => {}); return }
-    this.jobs.push(req.job)
-    await frames.write(codecs.work, { chunk: { seq: 0n, ciphertext: new Uint8Array(24), final: false } })
-    await frames.write(codecs.work, { final: { usage: { promptTokens: 1, completionTokens: 1 }, outputHash: new Uint8Array(32), workerSignature: new Uint8Array(64) } })
-    await frames.closeWrite()
-  }
-}
-
-function announce (table: CapacityTable, worker: PeerId, freeSlots = 4): void {
-  table.upsert(worker.toString(), {
-    peerId: worker.toMultihash().bytes,
-    models: [{ id: MODEL, sha256: wireBytes(new Uint8Array(32).fill(7)), contextLength: 4096, priceNanoPerToken: PRICE }],
-    slots: 4,
-    freeSlots,
-    queue: 0,
-    tokensPerSecond: 100,
-    firstTokenMs: 5,
-    gpu: 'cpu',
-    gpuMemoryBytes: 0n,
-    certHash: wireBytes(new Uint8Array(32)),
-    seq: 1n,
-    ts: BigInt(Date.now())
-  })
-}
+import { announce, kindOf, MODEL, PRICE, ScriptedWorker } from './fixtures.js'
 
 function presealedRoute (worker: PeerId, jobId = randomBytes(16), overrides: Partial<SealedJob> = {}): RouteRequest {
   return {
@@ -72,14 +29,14 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
   this.timeout(60_000)
   let proxy: CocoonLibp2p
   let client: CocoonLibp2p
-  let listed: RecordingWorker
-  let twin: RecordingWorker
-  let busy: RecordingWorker
-  let unlisted: RecordingWorker
+  let listed: ScriptedWorker
+  let twin: ScriptedWorker
+  let busy: ScriptedWorker
+  let unlisted: ScriptedWorker
   let service: ProxyService
 
   before(async () => {
-    ;[listed, twin, busy, unlisted] = await Promise.all([RecordingWorker.start(), RecordingWorker.start(), RecordingWorker.start(), RecordingWorker.start()])
+    ;[listed, twin, busy, unlisted] = await Promise.all([ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start()])
     proxy = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
     await proxy.start()
     for (const w of [listed, twin, busy, unlisted]) await proxy.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
@@ -188,14 +145,10 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
   })
 
   /** The recording worker a RouteOffer names. */
-  function offeredWorker (frame: ProxyFrame): RecordingWorker {
+  function offeredWorker (frame: ProxyFrame): ScriptedWorker {
     const id = peerIdFromMultihash(Digest.decode(frame.offer!.workerPeerId))
     const found = [listed, twin, busy, unlisted].find(w => w.libp2p.peerId.equals(id))
     assert.ok(found != null, 'the offer names one of the test workers')
     return found
   }
 })
-
-function kindOf (f: ProxyFrame): string {
-  return Object.entries(f).find(([, v]) => v != null)?.[0] ?? 'empty'
-}

@@ -125,7 +125,8 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     assert.equal(servedBy.length, 20)
     const counts = { w1: servedBy.filter(w => w === w1).length, w2: servedBy.filter(w => w === w2).length }
     assert.equal(counts.w1 + counts.w2, 20, 'every job was served by one of the two workers')
-    assert.ok(counts.w1 > 0 && counts.w2 > 0, `load spread over both workers (${counts.w1} / ${counts.w2})`)
+    // each worker has 4 slots and the proxy draws among free ones, so neither can have taken nearly all 20
+    assert.ok(counts.w1 >= 4 && counts.w2 >= 4, `load spread over both workers (${counts.w1} / ${counts.w2})`)
     // the workers' own view (cocoon status --json) agrees once they rewrite their status files
     const deadline = Date.now() + 15_000
     let after = before
@@ -200,16 +201,15 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     peer.client.removeEventListener('job:offer', onOffer)
     assert.ok(killed != null, `the job streamed a first token from a worker of this network: ${JSON.stringify(offers)}`)
     assert.ok(elapsedMs < 5000, `the job ended ${elapsedMs} ms after the kill (${result.done != null ? 'completed' : result.error?.code})`)
-    if (result.done != null) {
-      assert.equal(result.text, expected.text, 'the replay on the survivor continues the answer exactly')
-      // The first offer may be the client's pre-sealed worker (attempt 1) or the proxy's own pick (attempt 2); the
-      // failover is the offer after the one whose worker was killed.
-      const killedOffer = offers.findIndex(o => names.get(o.worker) === killed)
-      const failover = offers[killedOffer + 1]
-      assert.ok(failover != null && failover.attempt === offers[killedOffer].attempt + 1 && names.get(failover.worker) != null && names.get(failover.worker) !== killed, `failover offer to the survivor: ${JSON.stringify(offers)}`)
-    } else {
-      assert.equal(result.error?.code, 'WORKER_LOST', `typed failure: ${result.error?.message}`)
-    }
+    // With a live second worker the job must not merely fail cleanly (WORKER_LOST is for when none is left; see
+    // test/job/proxy-outcomes.spec.ts): it completes there.
+    assert.ok(result.done != null, `the job completed on the survivor (got ${result.error?.code}: ${result.error?.message})`)
+    assert.equal(result.text, expected.text, 'the replay on the survivor continues the answer exactly')
+    // The first offer may be the client's pre-sealed worker (attempt 1) or the proxy's own pick (attempt 2); the
+    // failover is the offer after the one whose worker was killed.
+    const killedOffer = offers.findIndex(o => names.get(o.worker) === killed)
+    const failover = offers[killedOffer + 1]
+    assert.ok(failover != null && failover.attempt === offers[killedOffer].attempt + 1 && names.get(failover.worker) != null && names.get(failover.worker) !== killed, `failover offer to the survivor: ${JSON.stringify(offers)}`)
     await proc(net, killed).exited
     // the network keeps serving on the survivor
     const answer = await openai.chat.completions.create({ model: BUILTIN_MODEL_ID, messages: [{ role: 'user', content: 'still there?' }], max_tokens: 16 })

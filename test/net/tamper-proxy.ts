@@ -30,6 +30,8 @@ export type Tampering =
   | 'flip-job-byte'
   /** raises the completion tokens in the clear Final (what the proxy bills by) */
   | 'inflate-usage'
+  /** replaces the worker's output hash in the clear Final (its commitment to the answer) */
+  | 'forge-output-hash'
   /** drops the sealed final chunk, so the answer ends without its authenticated end marker */
   | 'drop-final-chunk'
   /** offers the real worker's genuine certificate as if it were the certificate of another peer (the proxy itself) */
@@ -126,6 +128,10 @@ export async function startTamperingProxy (worker: { peerId: PeerId, addresses: 
           if (mode === 'inflate-usage' && frame.final.usage != null) {
             frame.final.usage = { ...frame.final.usage, completionTokens: frame.final.usage.completionTokens + 1 }
             log.push('inflated the usage')
+          }
+          if (mode === 'forge-output-hash') {
+            frame.final.outputHash = new Uint8Array(frame.final.outputHash.byteLength).fill(0xab)
+            log.push('forged the output hash')
           }
           await client.write(codecs.proxy, { final: frame.final })
           break

@@ -62,6 +62,7 @@ describe('a tampering proxy between a client and a real worker', function () {
     { mode: 'flip-chunk-byte', title: 'one flipped ciphertext byte in an answer chunk', reason: 'TAMPERED' },
     { mode: 'swap-chunks', title: 'two answer chunks swapped', reason: 'OUT_OF_ORDER' },
     { mode: 'inflate-usage', title: 'the clear usage inflated', reason: 'TAMPERED' },
+    { mode: 'forge-output-hash', title: 'the worker\'s output hash replaced in the clear Final', reason: 'TAMPERED' },
     { mode: 'drop-final-chunk', title: 'the sealed final chunk dropped', reason: 'TRUNCATED' },
     { mode: 'flip-job-byte', title: 'one flipped byte of the sealed job (the worker refuses it)', reason: 'TAMPERED', remote: true }
   ]

@@ -13,7 +13,9 @@ export function buildProgram (): Command {
   const program = new Command('cocoon')
     .description('Cocoon: a confidential AI compute network. One program, three roles: client, proxy, worker.')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
+    // Commander's own errors (unknown option, missing argument) as one line, like every other cocoon error; its
+    // showHelpAfterError would add the hint as a second line.
+    .configureOutput({ outputError: (text, write) => { write(oneLineError(text)) } })
     .exitOverride()
   registerInitCommand(program)
   registerStartCommand(program)
@@ -24,6 +26,12 @@ export function buildProgram (): Command {
   registerRegistryCommand(program)
   registerModelsCommand(program)
   return program
+}
+
+/** `error: unknown option '--x'\n` -> `cocoon: unknown option '--x' (run with --help for usage)\n`. */
+export function oneLineError (text: string): string {
+  const message = text.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').trim()
+  return `cocoon: ${message} (run with --help for usage)\n`
 }
 
 export async function main (argv: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander'
+import type { Command } from 'commander'
 import { Roles } from '../config.js'
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value]
@@ -13,7 +13,8 @@ export function addDataOptions (cmd: Command): Command {
 /** Every node flag; each also reads COCOON_<NAME> from the environment and the config file. */
 export function addNodeOptions (cmd: Command): Command {
   return addDataOptions(cmd)
-    .addOption(new Option('--role <role>', 'which services to run').choices(Roles))
+    // No .choices(): the config schema checks the role from every source alike, in one line naming the field.
+    .option('--role <role>', `which services to run: ${Roles.join(', ')}`)
     .option('--listen <multiaddr>', 'address to listen on, repeatable (default: /ip4/127.0.0.1/tcp/0; clients: none)', collect)
     .option('--announce <multiaddr>', 'address to announce to peers, repeatable', collect)
     .option('--bootstrap <multiaddr>', 'peer to join the network through, repeatable (/ip4/.../tcp/.../p2p/<peerId>)', collect)

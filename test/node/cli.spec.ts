@@ -53,8 +53,32 @@ describe('the cocoon CLI', function () {
     const fromFile = await cocoon(['start', '--data', join(dir, 'bad3'), '--config', file])
     assert.match(fromFile.stderr, /invalid configuration: slots:/)
     const unknown = await cocoon(['start', '--role', 'dancer', '--data', join(dir, 'bad4')])
-    assert.notEqual(unknown.code, 0)
-    assert.match(unknown.stderr, /dancer/)
+    assert.equal(unknown.code, 1)
+    assert.equal(unknown.stderr, 'cocoon: invalid configuration: role: must be client, proxy or worker\n')
+  })
+
+  it('every bad start value, from a flag or the environment, is exactly one line of stderr naming the field', async () => {
+    const cases: Array<{ args: string[], env?: NodeJS.ProcessEnv, field: RegExp }> = [
+      { args: ['--role', 'bogus'], field: /role: must be client, proxy or worker/ },
+      { args: [], env: { COCOON_ROLE: 'bogus' }, field: /role: must be client, proxy or worker/ },
+      { args: ['--role', 'proxy', '--listen', 'garbage'], field: /listen\[0\]: not a valid multiaddr/ },
+      { args: ['--role', 'proxy'], env: { COCOON_LISTEN: 'garbage' }, field: /listen\[0\]: not a valid multiaddr/ },
+      { args: ['--role', 'proxy', '--announce', 'x'], field: /announce\[0\]: not a valid multiaddr/ },
+      { args: ['--role', 'worker', '--slots', 'many'], field: /slots: / },
+      { args: ['--role', 'worker', '--price', 'free'], field: /price: / },
+      { args: ['--role', 'client', '--metrics', 'nope'], field: /metrics: expected HOST:PORT/ },
+      { args: ['--role', 'client', '--ton', 'not a url'], field: /ton: expected a URL/ },
+      // Commander's own errors are one line too, naming the flag.
+      { args: ['--role', 'proxy', '--no-such-flag'], field: /unknown option '--no-such-flag'/ },
+      { args: ['--role'], field: /option '--role <role>' argument missing/ }
+    ]
+    for (const [i, c] of cases.entries()) {
+      const r = await cocoon(['start', '--data', join(dir, `one-line-${i}`), ...c.args], { COCOON_ROLE: '', COCOON_LISTEN: '', ...c.env })
+      const what = `${c.args.join(' ')} ${JSON.stringify(c.env ?? {})}`
+      assert.equal(r.code, 1, what)
+      assert.match(r.stderr, /^cocoon: [^\n]+\n$/, `${what}: ${JSON.stringify(r.stderr)}`)
+      assert.match(r.stderr, c.field, what)
+    }
   })
 
   it('a worker or proxy without a chain refuses to start with a clear message', async () => {

@@ -76,3 +76,30 @@ export const DEFAULT_TEMPERATURE = 0
  * @default 5000 ms
  */
 export const CLOSE_GRACE_MS = 5000
+
+/**
+ * How long closing the engine waits for node-llama-cpp to release llama.cpp's backend. A normal
+ * release takes milliseconds. In node-llama-cpp 3.21.1 a model that llama.cpp refused to load
+ * (unknown architecture, wrong tensor shape...) keeps a handle on the backend, and once that
+ * half-made model is garbage-collected nothing releases it, so the wait would never end. When this
+ * expires the engine logs a warning and returns; the process frees the backend when it exits.
+ * @default 5000 ms
+ */
+export const LLAMA_DISPOSE_TIMEOUT_MS = 5000
+
+/**
+ * llama.cpp log lines quoted in a ModelLoadError. node-llama-cpp's own error says only "Failed to
+ * load model"; llama.cpp logged the cause just before (e.g. "unknown model architecture: 'lxama'"),
+ * followed by its generic "failed to load model", so two lines are needed and three leave room.
+ * @default 3
+ */
+export const LOAD_ERROR_LOG_LINES = 3
+
+/**
+ * How long a failed load waits before quoting llama.cpp's log. The log lines cross from llama.cpp's
+ * loader thread to JavaScript through their own queue, so they can arrive after the failure itself
+ * (seen here: the cause of a second refused model came only after its error had been built). Any
+ * wait that lets the event loop poll once delivers them; 50 ms is that with room, on a failure path.
+ * @default 50 ms
+ */
+export const LOAD_ERROR_LOG_WAIT_MS = 50

@@ -4,14 +4,16 @@
  * a context of N sequences.
  */
 import { basename } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { pino, type Logger } from 'pino'
 import { getLlama, GgufInsights, LlamaLogLevel, resolveChatWrapper, type Llama, type LlamaModel } from 'node-llama-cpp'
-import { DEFAULT_CONTEXT_PER_SLOT, DEFAULT_SLOTS, MEMORY_HEADROOM_BYTES, SINGLE_THREAD_MODEL_BYTES } from '../constants.js'
+import { DEFAULT_CONTEXT_PER_SLOT, DEFAULT_SLOTS, LLAMA_DISPOSE_TIMEOUT_MS, LOAD_ERROR_LOG_LINES, LOAD_ERROR_LOG_WAIT_MS, MEMORY_HEADROOM_BYTES, SINGLE_THREAD_MODEL_BYTES } from '../constants.js'
 import { EngineUnavailableError, InsufficientMemoryError, ModelLoadError, ModelError } from '../errors.js'
 import { inspectGguf, type GgufSummary } from '../gguf/inspect.js'
 import { hashFile } from '../hash.js'
 import { findMemoryShortfall, type MemoryFree, type MemoryNeed } from '../memory.js'
 import { LlamaLoadedModel } from './loaded-model.js'
+import { LlamaLogTail } from './log-tail.js'
 import { joinGpuNames } from '../device-label.js'
 import type { DeviceInfo, FitOptions, InferenceEngine, LoadedModel, LoadOptions } from '../engine.js'
 
@@ -23,6 +25,8 @@ export interface NodeLlamaCppEngineInit {
   memoryHeadroomBytes?: number
   /** Where free memory is read from. @default llama.getRamState() / llama.getVramState() */
   memoryProbe?: (llama: Llama) => Promise<MemoryFree>
+  /** @default LLAMA_DISPOSE_TIMEOUT_MS */
+  disposeTimeoutMs?: number
 }
 
 /** Context window of one slot: the asked size (or the default), never more than the model was trained for. */
@@ -41,6 +45,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
   private readonly log: Logger
   private llamaPromise?: Promise<Llama>
   private readonly models = new Set<LoadedModel>()
+  private readonly llamaLog = new LlamaLogTail()
 
   constructor (init: NodeLlamaCppEngineInit = {}) {
     this.init = init
@@ -52,7 +57,13 @@ export class NodeLlamaCppEngine implements InferenceEngine {
       gpu: this.init.gpu ?? 'auto',
       build: 'never', // never compile at run time: use the prebuilt binaries shipped in node_modules
       logLevel: LlamaLogLevel.warn,
-      logger: (level, message) => { this.log.debug({ level }, message.trim()) }
+      logger: (level, message) => {
+        const text = message.trim()
+        this.log.debug({ level }, text)
+        if (text !== '' && level !== LlamaLogLevel.info && level !== LlamaLogLevel.log && level !== LlamaLogLevel.debug) {
+          this.llamaLog.record(level !== LlamaLogLevel.warn, text)
+        }
+      }
     }).catch((err: unknown) => {
       this.llamaPromise = undefined
       throw new EngineUnavailableError((err as Error).message, { cause: err })
@@ -87,6 +98,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     const gpuLayers = await this.checkMemory(llama, summary, slots, contextPerSlot)
     const sha256 = opts.sha256 ?? await hashFile(path, opts.onProgress, opts.signal)
 
+    const logMark = this.llamaLog.mark()
     let model: LlamaModel
     try {
       model = await llama.loadModel({
@@ -96,7 +108,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
         onLoadProgress: p => opts.onProgress?.({ phase: 'load', done: Math.round(p * summary.sizeBytes), total: summary.sizeBytes })
       })
     } catch (err) {
-      throw new ModelLoadError(path, (err as Error).message, { cause: err })
+      throw new ModelLoadError(path, await this.withLlamaLog((err as Error).message, logMark), { cause: err })
     }
     try {
       const threads = opts.threads ?? (summary.sizeBytes < SINGLE_THREAD_MODEL_BYTES ? 1 : undefined)
@@ -116,7 +128,7 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     } catch (err) {
       await model.dispose()
       if (err instanceof ModelError) throw err
-      throw new ModelLoadError(path, `context creation failed: ${(err as Error).message}`, { cause: err })
+      throw new ModelLoadError(path, await this.withLlamaLog(`context creation failed: ${(err as Error).message}`, logMark), { cause: err })
     }
   }
 
@@ -147,11 +159,34 @@ export class NodeLlamaCppEngine implements InferenceEngine {
     return llama.gpu === false ? 0 : 'auto'
   }
 
+  /** `reason` followed by what llama.cpp logged since `mark`, which is where the actual cause is. */
+  private async withLlamaLog (reason: string, mark: number): Promise<string> {
+    await delay(LOAD_ERROR_LOG_WAIT_MS) // the lines may still be on their way (see LOAD_ERROR_LOG_WAIT_MS)
+    const lines = this.llamaLog.since(mark, LOAD_ERROR_LOG_LINES)
+    return lines.length === 0 ? reason : `${reason} (llama.cpp: ${lines.map(l => l.replace(/\s+/g, ' ')).join(' / ')})`
+  }
+
   async close (): Promise<void> {
     await Promise.all([...this.models].map(async m => { await m.close() }))
     this.models.clear()
     const llama = await this.llamaPromise?.catch(() => undefined)
-    await llama?.dispose()
+    if (llama != null) await this.disposeLlama(llama)
     this.llamaPromise = undefined
+  }
+
+  /**
+   * Releases llama.cpp's backend, waiting a bounded time: after a model that llama.cpp refused,
+   * node-llama-cpp 3.21.1 can wait forever here (see LLAMA_DISPOSE_TIMEOUT_MS).
+   */
+  private async disposeLlama (llama: Llama): Promise<void> {
+    const timeoutMs = this.init.disposeTimeoutMs ?? LLAMA_DISPOSE_TIMEOUT_MS
+    let timer: NodeJS.Timeout | undefined
+    const expired = await Promise.race([
+      llama.dispose().then(() => false),
+      new Promise<boolean>(resolve => { timer = setTimeout(() => { resolve(true) }, timeoutMs) })
+    ]).finally(() => { clearTimeout(timer) })
+    if (expired) {
+      this.log.warn({ timeoutMs }, 'llama.cpp did not release its backend in time (a model it refused to load still holds it); closing without it')
+    }
   }
 }

@@ -2,6 +2,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 
 export async function tempDir (): Promise<{ dir: string, cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'cocoon-models-'))
@@ -39,6 +41,28 @@ export async function writeUnknownArchitectureModel (dir: string, goodPath: stri
   const path = join(dir, fileName)
   await writeFile(path, bytes)
   return path
+}
+
+/**
+ * Writes a copy of a good model whose `output_norm.weight` claims one element fewer than the model
+ * width: the file stays complete (it only gets shorter than its data), but llama.cpp refuses it.
+ */
+export async function writeWrongShapeModel (dir: string, goodPath: string): Promise<string> {
+  const bytes = Buffer.from(await readFile(goodPath))
+  const name = Buffer.from('output_norm.weight')
+  const at = bytes.indexOf(name)
+  if (at < 0) throw new Error(`${goodPath} has no output_norm.weight tensor`)
+  const dim0 = at + name.length + 4 /* dimension count */
+  bytes.writeBigUInt64LE(bytes.readBigUInt64LE(dim0) - 1n, dim0)
+  const path = join(dir, 'wrong-shape.gguf')
+  await writeFile(path, bytes)
+  return path
+}
+
+/** Runs a full garbage collection (exposing `gc` at run time, since mocha does not start with --expose-gc). */
+export function collectGarbage (): void {
+  v8.setFlagsFromString('--expose_gc')
+  ;(vm.runInNewContext('gc') as () => void)()
 }
 
 /** Collects a generation into its text, its token chunks and its final event. */

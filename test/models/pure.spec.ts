@@ -4,6 +4,7 @@ import { normalizeRequest } from '../../models/request.js'
 import { findMemoryShortfall } from '../../models/memory.js'
 import { CATALOG, computeAllowanceBytes, estimateMemoryBytes, findCatalogEntry, matchCatalogEntry, pinnedEntryWithOtherHash } from '../../models/catalog/known.js'
 import { PUBLISHED_HASHES } from '../../models/catalog/published-hashes.js'
+import { LlamaLogTail } from '../../models/llama/log-tail.js'
 import { CATALOG_COMPUTE_OVERHEAD_BYTES, CATALOG_MIN_COMPUTE_BYTES } from '../../models/constants.js'
 import { deviceLabel, deviceMemoryBytes, joinGpuNames } from '../../models/device-label.js'
 import { idFromFileName, unlistedModelId } from '../../models/catalog/add.js'
@@ -95,6 +96,19 @@ describe('models: pure logic', () => {
       assert.equal(joinGpuNames(Array(8).fill('NVIDIA H100 80GB HBM3')), '8 x NVIDIA H100 80GB HBM3')
       assert.equal(joinGpuNames(['A', 'B', 'A']), '2 x A, B')
       assert.equal(joinGpuNames([]), undefined)
+    })
+  })
+
+  describe('llama.cpp log tail (quoted in ModelLoadError)', () => {
+    it('gives the distinct errors logged since a mark, cause first, else the warnings', () => {
+      const tail = new LlamaLogTail()
+      tail.record(true, 'an earlier load failed')
+      const mark = tail.mark()
+      assert.deepEqual(tail.since(mark, 3), [])
+      tail.record(false, 'a warning')
+      assert.deepEqual(tail.since(mark, 3), ['a warning'])
+      for (const line of ['cause', 'failed to load model', 'cause', 'failed to load model', 'a third', 'a fourth']) tail.record(true, line)
+      assert.deepEqual(tail.since(mark, 3), ['cause', 'failed to load model', 'a third'])
     })
   })
 

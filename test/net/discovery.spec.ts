@@ -1,8 +1,29 @@
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { BUILTIN_MODEL_SHA256 } from '../../models/index.js'
 import { ENTRY_TTL_MS, PRUNE_INTERVAL_MS } from '../../protocols/capacity/index.js'
+import { findModelWorkers } from '../../protocols/discovery/index.js'
 import { streamChat } from '../../node/http/index.js'
+import { buildLibp2p } from '../../node/libp2p.js'
+import { COCOON_BIN } from '../../node/network/child.js'
+import type { NodeStatus } from '../../node/status.js'
 import { freePort, proc, startTestNetwork, type TestNetwork } from './harness.js'
+
+const exec = promisify(execFile)
+
+/** Retries `get` until it returns a value, for state that a node refreshes on its own schedule. */
+async function eventually<T> (what: string, get: () => Promise<T | undefined>, ms: number): Promise<T> {
+  const deadline = Date.now() + ms
+  while (true) {
+    const value = await get()
+    if (value !== undefined) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`)
+    await new Promise(resolve => setTimeout(resolve, 500))
+  }
+}
 
 /** Issue 2 over separate processes started from the CLI: DHT discovery, capacity gossip timing, stable identity. */
 describe('discovery and capacity across processes', function () {
@@ -23,6 +44,48 @@ describe('discovery and capacity across processes', function () {
       const joined = await net.logs.waitFor('proxy', 'worker joined capacity table', 10_000, r => r.worker === peerIdOf(w))
       const ms = Number(joined.time) - Number(ready.time)
       assert.ok(ms <= 3000, `${w} appeared after ${ms} ms`)
+    }
+  })
+
+  it('a DHT lookup of the built-in model\'s key (/cocoon/model/<sha256>) finds both workers', async () => {
+    // A DHT client of its own, bootstrapped only to the proxy: what it finds came through the DHT, not a log.
+    const finder = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [net.proxyAddress] })
+    await finder.start()
+    try {
+      const want = ['worker-1', 'worker-2'].map(peerIdOf).sort()
+      const found = await eventually('both workers as providers', async () => {
+        const ids = (await findModelWorkers(finder.contentRouting, BUILTIN_MODEL_SHA256, { limit: 2, timeoutMs: 5000 })).map(p => p.id.toString()).sort()
+        return ids.length === 2 ? ids : undefined
+      }, 60_000)
+      assert.deepEqual(found, want)
+    } finally {
+      await finder.stop()
+    }
+  })
+
+  it('cocoon status on the running proxy lists both workers in its capacity table and connected peers (JSON and text)', async () => {
+    const data = join(net.dir, 'proxy')
+    const workers = ['worker-1', 'worker-2'].map(peerIdOf)
+    const status = (args: string[]): Promise<string> => exec(process.execPath, [COCOON_BIN, 'status', '--data', data, ...args]).then(r => r.stdout)
+    // The proxy rewrites status.json every 2 s; wait for a write that has seen both workers.
+    const json = await eventually('both workers in the status', async () => {
+      const s = JSON.parse(await status(['--json'])) as NodeStatus
+      const listed = workers.every(w => s.capacity.some(c => c.peerId === w) && s.connectedPeers.some(p => p.peerId === w))
+      return listed ? s : undefined
+    }, 15_000)
+    assert.equal(json.running, true)
+    assert.equal(json.role, 'proxy')
+    assert.equal(json.peerId, peerIdOf('proxy'))
+    for (const w of workers) assert.deepEqual(json.capacity.find(c => c.peerId === w)?.models, ['cocoon-tiny'])
+
+    const text = await status([])
+    assert.match(text, /^state\s+running \(pid \d+\)/m)
+    const section = (title: RegExp): string => text.split(/\n(?=\S)/).find(block => title.test(block)) ?? ''
+    const capacity = section(/^capacity table \(\d+ workers\)/)
+    const connected = section(/^connected peers \(\d+\)/)
+    for (const w of workers) {
+      assert.match(capacity, new RegExp(`^  ${w}  models=cocoon-tiny `, 'm'), text)
+      assert.match(connected, new RegExp(`^  ${w}  /ip4/`, 'm'), text)
     }
   })
 

@@ -12,6 +12,10 @@ const Multiaddr = z.string().refine(isMultiaddr, { message: 'not a valid multiad
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected HOST:PORT, e.g. 127.0.0.1:8080' })
 const Url = z.string().url({ message: 'expected a URL, e.g. http://127.0.0.1:8081' })
 
+// One message per numeric field, whatever part of the rule a value breaks, so the one-line error says what fits.
+const PRICE_RULE = { message: 'must be a whole number of nanoTON per token, 0 or more' }
+const SLOTS_RULE = { message: 'must be a whole number from 1 to 256' }
+
 /** Everything `cocoon start` accepts, from a config file, `COCOON_*` variables and flags (in rising priority). */
 export const NodeConfigSchema = z.object({
   role: z.enum(Roles, { message: 'must be client, proxy or worker' }),
@@ -23,8 +27,8 @@ export const NodeConfigSchema = z.object({
   tonApiKey: z.string().optional(),
   registry: z.string().optional(),
   model: z.array(z.string().min(1)).default([]),
-  price: z.coerce.bigint().nonnegative().default(1000n),
-  slots: z.coerce.number().int().min(1).max(256).optional(),
+  price: z.coerce.bigint(PRICE_RULE).nonnegative(PRICE_RULE).default(1000n),
+  slots: z.coerce.number(SLOTS_RULE).int(SLOTS_RULE).min(1, SLOTS_RULE).max(256, SLOTS_RULE).optional(),
   http: HostPort.optional(),
   apiKey: z.string().min(8, { message: 'must be at least 8 characters' }).optional(),
   metrics: HostPort.optional(),

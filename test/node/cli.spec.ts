@@ -64,8 +64,8 @@ describe('the cocoon CLI', function () {
       { args: ['--role', 'proxy', '--listen', 'garbage'], field: /listen\[0\]: not a valid multiaddr/ },
       { args: ['--role', 'proxy'], env: { COCOON_LISTEN: 'garbage' }, field: /listen\[0\]: not a valid multiaddr/ },
       { args: ['--role', 'proxy', '--announce', 'x'], field: /announce\[0\]: not a valid multiaddr/ },
-      { args: ['--role', 'worker', '--slots', 'many'], field: /slots: / },
-      { args: ['--role', 'worker', '--price', 'free'], field: /price: / },
+      { args: ['--role', 'worker', '--slots', 'many'], field: /slots: must be a whole number from 1 to 256/ },
+      { args: ['--role', 'worker', '--price', 'free'], field: /price: must be a whole number of nanoTON/ },
       { args: ['--role', 'client', '--metrics', 'nope'], field: /metrics: expected HOST:PORT/ },
       { args: ['--role', 'client', '--ton', 'not a url'], field: /ton: expected a URL/ },
       // Commander's own errors are one line too, naming the flag.

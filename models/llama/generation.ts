@@ -42,7 +42,9 @@ export async function * generateOnSequence (
     yield { type: 'done', finishReason: 'cancelled', usage }
     return
   }
-  await sequence.clearHistory()
+  // The slot's previous job is normally cleared already (see LlamaLoadedModel.release); clearing
+  // takes node-llama-cpp's context lock, so it is skipped when there is nothing to clear.
+  if (sequence.nextTokenIndex > 0) await sequence.clearHistory()
   const matcher = new StopMatcher([...req.stop, ...plan.stopTexts])
   const iterator = sequence.evaluate(plan.tokens, {
     temperature: req.temperature,

@@ -21,6 +21,8 @@ export class LlamaLoadedModel implements LoadedModel {
   private readonly log: Logger
   private readonly free: LlamaContextSequence[]
   private readonly running = new Set<Promise<void>>()
+  /** Clears of finished jobs' tokens still in progress, by slot (see release). */
+  private readonly clearing = new Map<LlamaContextSequence, Promise<void>>()
   /** Aborted by close() so running jobs end promptly. */
   private readonly closing = new AbortController()
   private closed?: Promise<void>
@@ -57,6 +59,7 @@ export class LlamaLoadedModel implements LoadedModel {
     }
     const sequence = this.free.pop()
     if (sequence == null) throw new ModelBusyError(this.info.id, this.slots)
+    await this.clearing.get(sequence)
     const jobSignal = signal == null ? this.closing.signal : AbortSignal.any([signal, this.closing.signal])
     let finished!: () => void
     const job = new Promise<void>(resolve => { finished = resolve })
@@ -64,10 +67,27 @@ export class LlamaLoadedModel implements LoadedModel {
     try {
       yield * generateOnSequence(this.model, sequence, plan, req, jobSignal)
     } finally {
-      this.free.push(sequence)
+      this.release(sequence)
       this.running.delete(job)
       finished()
     }
+  }
+
+  /**
+   * Frees a slot and clears its tokens at once, in the background, rather than when its next job
+   * starts. Clearing takes node-llama-cpp's context lock, which the batch dispatcher keeps as long
+   * as other sequences have decodes queued: a job that cleared its slot on start waited, without a
+   * token, until a running job ended (measured: with 3 jobs decoding, a 4th started 9 ms after the
+   * first produced nothing until one of them ended). The slot is free at once; a job that takes it
+   * before the clear is done waits for it, as it would have waited for its own clear.
+   */
+  private release (sequence: LlamaContextSequence): void {
+    this.free.push(sequence)
+    if (sequence.nextTokenIndex === 0 || this.closed != null) return
+    const cleared = sequence.clearHistory()
+      .catch((err: unknown) => { this.log.debug({ model: this.info.id, err }, 'clearing a slot failed; its next job clears it') })
+      .finally(() => { this.clearing.delete(sequence) })
+    this.clearing.set(sequence, cleared)
   }
 
   async close (): Promise<void> {
@@ -77,7 +97,7 @@ export class LlamaLoadedModel implements LoadedModel {
       // wait a bounded time, then dispose anyway (node-llama-cpp rejects that job's evaluation).
       let timer: NodeJS.Timeout | undefined
       await Promise.race([
-        Promise.all(this.running),
+        Promise.all(this.running).then(async () => await Promise.all(this.clearing.values())),
         new Promise(resolve => { timer = setTimeout(resolve, CLOSE_GRACE_MS) })
       ])
       clearTimeout(timer)

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { NodeLlamaCppEngine } from '../../models/llama/engine.js'
 import { ensureBuiltinModel } from '../../models/builtin/ensure.js'
 import { measureSpeed } from '../../models/speed.js'
-import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
+import type { GenerateEvent, GenerateRequest, LoadedModel } from '../../models/engine.js'
 import { collect, tempDir } from './fixtures.js'
 
 describe('models: node-llama-cpp engine on the built-in model', () => {
@@ -62,16 +62,28 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     ]
     const alone = []
     for (const r of reqs) alone.push(await collect(model.generate(r)))
-    // Staggered starts: later jobs' prompts are evaluated in the same batches as earlier jobs' decoding.
-    let peakBusy = 0
-    const sampleBusy = async function * (events: AsyncIterable<any>): AsyncGenerator<any> {
-      for await (const ev of events) { peakBusy = Math.max(peakBusy, model.busySlots()); yield ev }
+    // Each job starts once the one before it has produced its first event, so later jobs' prompts
+    // are evaluated in the same batches as earlier jobs' decoding. Starting on events rather than
+    // timers makes the overlap a matter of decode steps, which a loaded machine does not reorder:
+    // the fourth job's first token comes a few steps into the first job's 48. "Decoding" counts
+    // jobs between their first token and their end, so a job that holds a slot but gets no tokens
+    // (as when each job cleared its slot on start, behind node-llama-cpp's context lock) does not count.
+    const state = reqs.map(() => 'waiting')
+    let peakDecoding = 0
+    const firstEvent = reqs.map(() => Promise.withResolvers<void>())
+    const watch = async function * (events: AsyncIterable<GenerateEvent>, i: number): AsyncGenerator<GenerateEvent> {
+      for await (const ev of events) {
+        state[i] = ev.type === 'done' ? 'done' : 'decoding'
+        peakDecoding = Math.max(peakDecoding, state.filter(s => s === 'decoding').length)
+        firstEvent[i].resolve()
+        yield ev
+      }
     }
     const together = await Promise.all(reqs.map(async (r, i) => {
-      await new Promise(resolve => setTimeout(resolve, i * 3))
-      return await collect(sampleBusy(model.generate(r)))
+      if (i > 0) await firstEvent[i - 1].promise
+      return await collect(watch(model.generate(r), i))
     }))
-    assert.ok(peakBusy >= 3, `only ${peakBusy} jobs ran at the same time`)
+    assert.equal(peakDecoding, 4, 'all 4 jobs were decoding at the same time')
     for (let i = 0; i < reqs.length; i++) {
       assert.equal(together[i].text, alone[i].text, `request ${i}`)
       assert.deepEqual(together[i].done, alone[i].done, `request ${i}`)
@@ -86,6 +98,15 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     const c = await collect(model.generate({ ...req, seed: 8 }))
     assert.equal(a.text, b.text)
     assert.notEqual(a.text, c.text)
+  })
+
+  it('applies topP: a tiny topP leaves only the likeliest token, so it samples the greedy text', async () => {
+    const greedy = await collect(model.generate({ prompt: 'Hello', maxTokens: 24 }))
+    const sampled = { prompt: 'Hello', maxTokens: 24, temperature: 1, seed: 7 }
+    const full = await collect(model.generate({ ...sampled, topP: 1 }))
+    const tiny = await collect(model.generate({ ...sampled, topP: 1e-6 }))
+    assert.notEqual(full.text, greedy.text) // at temperature 1 this seed does leave the greedy path...
+    assert.equal(tiny.text, greedy.text) // ...which topP alone brings it back to
   })
 
   it('stops before a stop sequence and counts the tokens generated', async () => {

@@ -2,6 +2,10 @@
  * The last warnings and errors llama.cpp logged, numbered, so a failed load can quote why it
  * failed: node-llama-cpp reports only "Failed to load model", while llama.cpp logs the cause
  * through the engine's logger just before.
+ *
+ * Only the first node-llama-cpp Llama a process creates receives llama.cpp's log (3.21.1 does not
+ * install the logger of later ones; their lines go to stderr). A worker creates one engine, so it
+ * is that first one; an engine created after another in the same process quotes nothing.
  */
 
 /** Lines kept: enough to span one failed load (llama.cpp logs each failure twice, see engine.ts). */

@@ -1,6 +1,5 @@
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
-import { peerIdFromMultihash, peerIdFromString } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
+import { peerIdFromString } from '@libp2p/peer-id'
 import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
@@ -19,6 +18,7 @@ import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
+import { validatePresealed, validateRoute } from './route-request.js'
 
 /** Most chunks relayed in one send to the client. */
 const RELAY_BATCH_MAX = 64
@@ -393,24 +393,4 @@ function streamingSpeed (completionTokens: number, firstChunkAt?: number): numbe
   if (firstChunkAt == null || completionTokens < SELECTION.minTokensForSpeed) return undefined
   const seconds = (performance.now() - firstChunkAt) / 1000
   return seconds > 0 ? (completionTokens - 1) / seconds : undefined
-}
-
-/** The fast path's pre-sealed job must be attempt 1 of a well-formed job for the routed model. */
-function validatePresealed (r: RouteRequest): { job: SealedJob, worker: string } {
-  const job = r.sealed
-  if (job == null || r.preferredWorker == null) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job needs its preferred worker')
-  if (job.attempt !== 1 || job.jobId.byteLength !== JOB_ID_BYTES) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job is attempt 1 with a 16-byte job id')
-  if (job.model !== r.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
-  let worker: string
-  try {
-    worker = peerIdFromMultihash(Digest.decode(r.preferredWorker)).toString()
-  } catch {
-    throw new CocoonError('BAD_REQUEST', 'preferred worker is not a peer id')
-  }
-  return { job, worker }
-}
-
-function validateRoute (r: RouteRequest): void {
-  if (r.model === '' || r.model.length > 256) throw new CocoonError('BAD_REQUEST', 'route needs a model id')
-  if (r.maxTokens < 1) throw new CocoonError('BAD_REQUEST', 'maxTokens must be at least 1')
 }

@@ -1,0 +1,27 @@
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import * as Digest from 'multiformats/hashes/digest'
+import { CocoonError } from '../common/errors.js'
+import { JOB_ID_BYTES } from './constants.js'
+import type { RouteRequest, SealedJob } from './gen/messages.js'
+
+/** The checks a proxy makes of a client's RouteRequest before it picks a worker; anything off is BAD_REQUEST. */
+
+/** The fast path's pre-sealed job must be attempt 1 of a well-formed job for the routed model. */
+export function validatePresealed (r: RouteRequest): { job: SealedJob, worker: string } {
+  const job = r.sealed
+  if (job == null || r.preferredWorker == null) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job needs its preferred worker')
+  if (job.attempt !== 1 || job.jobId.byteLength !== JOB_ID_BYTES) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job is attempt 1 with a 16-byte job id')
+  if (job.model !== r.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
+  let worker: string
+  try {
+    worker = peerIdFromMultihash(Digest.decode(r.preferredWorker)).toString()
+  } catch {
+    throw new CocoonError('BAD_REQUEST', 'preferred worker is not a peer id')
+  }
+  return { job, worker }
+}
+
+export function validateRoute (r: RouteRequest): void {
+  if (r.model === '' || r.model.length > 256) throw new CocoonError('BAD_REQUEST', 'route needs a model id')
+  if (r.maxTokens < 1) throw new CocoonError('BAD_REQUEST', 'maxTokens must be at least 1')
+}

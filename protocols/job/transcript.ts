@@ -1,5 +1,6 @@
 import type { PeerId } from '@libp2p/interface'
 import { sha256 } from '@noble/hashes/sha2.js'
+import { equals } from 'uint8arrays/equals'
 import { CocoonError } from '../common/errors.js'
 import { finalSigningBytes } from './codecs.js'
 import type { Usage } from './gen/messages.js'
@@ -33,7 +34,7 @@ export class ChunkTranscript {
  */
 export async function checkFinal (worker: PeerId, jobId: Uint8Array, attempt: number, usage: Usage, outputHash: Uint8Array, workerSignature: Uint8Array, received: ChunkTranscript): Promise<void> {
   const expected = received.digest()
-  if (outputHash.byteLength !== expected.byteLength || !expected.every((b, i) => b === outputHash[i])) {
+  if (!equals(outputHash, expected)) {
     throw new CocoonError('INTEGRITY', 'the worker\'s output hash does not match the chunks received', { reason: 'TAMPERED' })
   }
   const key = worker.publicKey

@@ -9,15 +9,18 @@
  *   that has it), how many proxies live here (`proxies`), and if the worker lives here, when its announcement
  *   first reached a peer (`firstHeardAt`).
  * - `stats`: per-node `connections`, proxies' `tableSizes`, gossip bytes and frames sent since the last `reset`,
- *   capacity announcements published (workers) and accepted (proxies), the event loop's delay p99 since the last
- *   `reset`, and rejected announcements by reason.
+ *   capacity announcements published (workers) and accepted (proxies), the event loop's delay p99 and the share
+ *   of one core this process used (`cpuPercent`) since the last `reset`, and rejected announcements by reason.
+ * - `listed`: the workers in at least one of this host's proxy tables (`workers`, peer ids).
+ * - `diagnose {workers}`: for those of the given workers that live here, their connections, capacity-topic peers,
+ *   mesh peers, announcements published and the recipients of the last one (why proxies may not list them).
  * - `reset`: restarts the gossip meters and the event-loop histogram.
  * - `stop {node}`: stops one node (a join that failed).
  * Stops every node and exits when stdin closes.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { createInterface } from 'node:readline'
-import { startSwarmNode, stopSwarmNode, type SwarmNode, type SwarmRole } from './lib-swarm-node.js'
+import { describeWorker, startSwarmNode, stopSwarmNode, type SwarmNode, type SwarmRole } from './lib-swarm-node.js'
 
 /** How long stopping all nodes may take before the process exits anyway. */
 const STOP_ALL_TIMEOUT_MS = 10_000
@@ -29,12 +32,15 @@ interface Request {
   bootstrap?: string[]
   worker?: string
   node?: string
+  workers?: string[]
 }
 
 const nodes = new Map<string, SwarmNode>()
 const rejects = new Map<string, number>()
 const delay = monitorEventLoopDelay({ resolution: 10 })
 delay.enable()
+/** CPU time and wall clock at the last `reset`, for the share of one core this process used since. */
+let cpuSince = { usage: process.cpuUsage(), at: performance.now() }
 
 function reply (id: number, body: Record<string, unknown>): void {
   process.stdout.write(JSON.stringify({ event: `reply-${id}`, ...body }) + '\n')
@@ -44,6 +50,12 @@ function onReject (reason: string): void {
   // Numbers stripped so that reasons group ("stale (1234 ms old)" -> "stale (N ms old)").
   const key = reason.replace(/\d+/g, 'N')
   rejects.set(key, (rejects.get(key) ?? 0) + 1)
+}
+
+function cpuPercentSinceReset (): number {
+  const used = process.cpuUsage(cpuSince.usage)
+  const wallUs = (performance.now() - cpuSince.at) * 1000
+  return wallUs > 0 ? (used.user + used.system) / wallUs * 100 : 0
 }
 
 async function handle (req: Request): Promise<Record<string, unknown>> {
@@ -56,7 +68,8 @@ async function handle (req: Request): Promise<Record<string, unknown>> {
     case 'seen': {
       const proxies = [...nodes.values()].filter(n => n.role === 'proxy')
       const times = proxies.map(p => p.seen.get(req.worker ?? '')).filter((t): t is number => t != null)
-      return { times, proxies: proxies.length, firstHeardAt: nodes.get(req.worker ?? '')?.firstHeardAt }
+      const joiner = nodes.get(req.worker ?? '')
+      return { times, proxies: proxies.length, firstHeardAt: joiner?.firstHeardAt, timeline: joiner?.timeline }
     }
     case 'stats': {
       const all = [...nodes.values()]
@@ -69,9 +82,16 @@ async function handle (req: Request): Promise<Record<string, unknown>> {
         announcementsPublished: all.reduce((s, n) => s + n.counts.published, 0),
         announcementsHeard: all.reduce((s, n) => s + n.counts.heard, 0),
         eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+        cpuPercent: cpuPercentSinceReset(),
         rejects: Object.fromEntries(rejects)
       }
     }
+    case 'listed': {
+      const proxies = [...nodes.values()].filter(n => n.role === 'proxy')
+      return { workers: [...new Set(proxies.flatMap(p => p.capacity.table.list().map(e => e.peerId)))] }
+    }
+    case 'diagnose':
+      return { workers: (req.workers ?? []).map(id => nodes.get(id)).filter((n): n is SwarmNode => n != null).map(describeWorker) }
     case 'reset':
       for (const n of nodes.values()) {
         n.meter.reset()
@@ -79,6 +99,7 @@ async function handle (req: Request): Promise<Record<string, unknown>> {
         n.counts.heard = 0
       }
       delay.reset()
+      cpuSince = { usage: process.cpuUsage(), at: performance.now() }
       return {}
     case 'stop': {
       const node = nodes.get(req.node ?? '')

@@ -4,7 +4,7 @@
  * the request and its last stderr lines instead of stalling it.
  */
 import { BenchChild } from './lib-child.js'
-import type { SwarmRole } from './lib-swarm-node.js'
+import type { JoinTimeline, SwarmRole } from './lib-swarm-node.js'
 
 export interface StartedNode {
   id: string
@@ -24,6 +24,8 @@ export interface HostStats {
   announcementsPublished: number
   announcementsHeard: number
   eventLoopDelayP99Ms: number
+  /** Share of one core the host process used since the last reset, in percent. */
+  cpuPercent: number
   rejects: Record<string, number>
 }
 
@@ -58,9 +60,19 @@ export class SwarmHost {
   }
 
   /** When each proxy on this host first had `worker` in its table, and when its announcement first reached a peer if it lives here (epoch ms). */
-  async seen (worker: string): Promise<{ times: number[], firstHeardAt?: number }> {
+  async seen (worker: string): Promise<{ times: number[], firstHeardAt?: number, timeline?: JoinTimeline }> {
     const answer = await this.request('seen', { worker })
-    return { times: answer.times as number[], firstHeardAt: answer.firstHeardAt as number | undefined }
+    return { times: answer.times as number[], firstHeardAt: answer.firstHeardAt as number | undefined, timeline: answer.timeline as JoinTimeline | undefined }
+  }
+
+  /** Workers listed in at least one proxy table on this host. */
+  async listed (): Promise<string[]> {
+    return (await this.request('listed')).workers as string[]
+  }
+
+  /** Connections, topic peers and last publish of those of `workers` living on this host. */
+  async diagnose (workers: string[]): Promise<Array<Record<string, unknown>>> {
+    return (await this.request('diagnose', { workers })).workers as Array<Record<string, unknown>>
   }
 
   async stats (): Promise<HostStats> {

@@ -34,6 +34,10 @@ export interface SwarmNode {
   readyAt: number
   /** When one of its announcements first reached a peer (same clock; workers only). */
   firstHeardAt?: number
+  /** Milestones of this node's start (same clock): where a join's time goes before its first announcement is heard. */
+  timeline: JoinTimeline
+  /** How many peers this node's last capacity announcement was sent to (workers). */
+  lastRecipients?: number
   /** Capacity announcements this node published, and (proxies) accepted into its table, since the last reset. */
   counts: { published: number, heard: number }
 }
@@ -58,6 +62,15 @@ export function syntheticSnapshot (): CapacitySnapshot {
   }
 }
 
+export interface JoinTimeline {
+  /** First connection open (either direction). */
+  firstConnectionAt?: number
+  /** First identify completed with a peer. */
+  firstIdentifyAt?: number
+  /** First peer seen subscribed to the capacity topic. */
+  firstSubscriberAt?: number
+}
+
 export interface StartOptions {
   role: SwarmRole
   bootstrap: string[]
@@ -77,12 +90,18 @@ export async function startSwarmNode (opts: StartOptions): Promise<SwarmNode> {
   const meter = meterGossip(libp2p)
   const capacity = new CapacityService({ peerId: libp2p.peerId, pubsub: libp2p.services.pubsub })
   const keeper = new BootstrapKeeper(libp2p, opts.bootstrap)
-  const node: SwarmNode = { role: opts.role, id: libp2p.peerId.toString(), libp2p, capacity, meter, keeper, seen: new Map(), startedAt, readyAt: 0, counts: { published: 0, heard: 0 } }
+  const node: SwarmNode = { role: opts.role, id: libp2p.peerId.toString(), libp2p, capacity, meter, keeper, seen: new Map(), startedAt, readyAt: 0, counts: { published: 0, heard: 0 }, timeline: {} }
+  libp2p.addEventListener('connection:open', () => { node.timeline.firstConnectionAt ??= nowMs() })
+  libp2p.addEventListener('peer:identify', () => { node.timeline.firstIdentifyAt ??= nowMs() })
+  libp2p.services.pubsub.addEventListener('subscription-change', (evt) => {
+    if (evt.detail.subscriptions.some(s => s.topic === CAPACITY_TOPIC && s.subscribe)) node.timeline.firstSubscriberAt ??= nowMs()
+  })
   const publish = libp2p.services.pubsub.publish.bind(libp2p.services.pubsub)
   libp2p.services.pubsub.publish = async (topic: string, data?: Uint8Array) => {
     if (topic !== CAPACITY_TOPIC) return publish(topic, data)
     node.counts.published++
     const result = await publish(topic, data)
+    node.lastRecipients = result.recipients.length
     if (result.recipients.length > 0) node.firstHeardAt ??= nowMs()
     return result
   }
@@ -101,6 +120,20 @@ export async function startSwarmNode (opts: StartOptions): Promise<SwarmNode> {
   if (opts.role === 'worker') capacity.startAnnouncing(syntheticSnapshot)
   node.readyAt = nowMs()
   return node
+}
+
+/** Why a worker might be missing from proxy tables: its connections, capacity-topic peers and last publish. */
+export function describeWorker (node: SwarmNode): Record<string, number | string | undefined> {
+  const pubsub = node.libp2p.services.pubsub
+  return {
+    id: node.id,
+    connections: node.libp2p.getConnections().length,
+    topicPeers: pubsub.getSubscribers(CAPACITY_TOPIC).length,
+    // Not on the GossipSub interface, but on its implementation.
+    meshPeers: (pubsub as unknown as { getMeshPeers?: (topic: string) => string[] }).getMeshPeers?.(CAPACITY_TOPIC).length,
+    published: node.counts.published,
+    lastRecipients: node.lastRecipients
+  }
 }
 
 export async function stopSwarmNode (node: SwarmNode): Promise<void> {

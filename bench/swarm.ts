@@ -15,8 +15,10 @@
  * - joinToFirstProxy{P50,Max}Ms: from the moment a new worker begins to start (libp2p created, started,
  *   announcing) until its announcement entered the first proxy's CapacityTable; over JOINS joins, one at a time.
  * - joinToAllProxies{P50,Max}Ms: the same until every proxy has it.
- * - joinNodeStartP50Ms, joinToFirstNeighbourP50Ms: where a join's time goes: until the node is started and
- *   announcing, and until one of its announcements first reached a peer (the rest is propagation).
+ * - joinNodeStartP50Ms, joinToFirst{Connection,Identify,Subscriber,Neighbour}P50Ms: where a join's time goes:
+ *   until the node is started and announcing, has its first connection, its first identify, first sees a peer
+ *   subscribed to the capacity topic, and until one of its announcements first reached a peer (the rest is
+ *   propagation).
  * - gossipBytesPerNodePerMinute: gossipsub bytes sent per node per minute in steady state, counted on the
  *   gossip streams themselves (see lib-gossip-meter.ts), over a WINDOW_MS window after the joins.
  * - proxyTableSizesAtSettle: how many workers each proxy's table held when the swarm settled (or gave up).
@@ -24,7 +26,7 @@
 import { availableParallelism } from 'node:os'
 import { ANNOUNCE_INTERVAL_MS, ENTRY_TTL_MS, encodeAnnouncement } from '../protocols/capacity/index.js'
 import { SwarmHost, type HostStats } from './lib-swarm-hosts.js'
-import { syntheticSnapshot, type SwarmRole } from './lib-swarm-node.js'
+import { syntheticSnapshot, type JoinTimeline, type SwarmRole } from './lib-swarm-node.js'
 import { percentile, round, sleep } from './lib-stats.js'
 
 /** Nodes in the swarm (COCOON_SWARM_NODES to change). */
@@ -84,14 +86,23 @@ async function settle (hosts: SwarmHost[], workers: number): Promise<{ settled: 
   }
 }
 
+/** For a swarm that did not settle: the workers no proxy lists, each with its connections and last publish. */
+async function describeMissing (hosts: SwarmHost[], workers: string[]): Promise<string> {
+  const listed = new Set((await Promise.all(hosts.map(async h => h.listed()))).flat())
+  const missing = workers.filter(w => !listed.has(w))
+  const described = (await Promise.all(hosts.map(async h => h.diagnose(missing)))).flat()
+  return described.map(d => Object.entries(d).map(([k, v]) => `${k} ${String(v)}`).join(' ')).join('; ')
+}
+
 /** Waits until the hosts are quiet enough that join times measure gossip, not saturated event loops. */
-async function waitForQuiet (hosts: SwarmHost[]): Promise<number> {
+async function waitForQuiet (hosts: SwarmHost[]): Promise<{ p99: number, cpu: number }> {
   const deadline = Date.now() + QUIET_TIMEOUT_MS
   while (true) {
     await Promise.all(hosts.map(async h => h.reset()))
     await sleep(1000)
-    const p99 = Math.max(...(await allStats(hosts)).map(s => s.eventLoopDelayP99Ms))
-    if (p99 < QUIET_P99_MS || Date.now() > deadline) return p99
+    const stats = await allStats(hosts)
+    const p99 = Math.max(...stats.map(s => s.eventLoopDelayP99Ms))
+    if (p99 < QUIET_P99_MS || Date.now() > deadline) return { p99, cpu: Math.max(...stats.map(s => s.cpuPercent)) }
   }
 }
 
@@ -99,12 +110,13 @@ async function waitForQuiet (hosts: SwarmHost[]): Promise<number> {
  * Times (epoch ms) at which each proxy first listed `worker`, polled until all proxies have it or time runs out,
  * and when the worker's announcement first reached a peer.
  */
-async function arrivals (hosts: SwarmHost[], worker: string, proxies: number): Promise<{ times: number[], firstHeardAt?: number }> {
+async function arrivals (hosts: SwarmHost[], worker: string, proxies: number): Promise<{ times: number[], firstHeardAt?: number, timeline?: JoinTimeline }> {
   const deadline = Date.now() + JOIN_TIMEOUT_MS
   while (true) {
     const answers = await Promise.all(hosts.map(async h => h.seen(worker)))
     const times = answers.flatMap(a => a.times)
-    if (times.length >= proxies || Date.now() > deadline) return { times, firstHeardAt: answers.find(a => a.firstHeardAt != null)?.firstHeardAt }
+    const own = answers.find(a => a.timeline != null)
+    if (times.length >= proxies || Date.now() > deadline) return { times, firstHeardAt: own?.firstHeardAt, timeline: own?.timeline }
     await sleep(JOIN_POLL_MS)
   }
 }
@@ -129,19 +141,25 @@ export async function run (): Promise<Record<string, number | string>> {
     const settleT = performance.now()
     const { settled, sizes: sizesAtSettle } = await settle(hosts, workerCount())
     const settleMs = performance.now() - settleT
+    const unsettledWorkers = settled ? '' : await describeMissing(hosts, nodes.filter(n => n.role === 'worker').map(n => n.id))
 
-    const quietP99 = await waitForQuiet(hosts)
+    const quiet = await waitForQuiet(hosts)
     await Promise.all(hosts.map(async h => h.reset()))
     const toFirst: number[] = []
     const toAll: number[] = []
     const nodeStart: number[] = []
     const toFirstHeard: number[] = []
+    const milestones: Record<keyof JoinTimeline, number[]> = { firstConnectionAt: [], firstIdentifyAt: [], firstSubscriberAt: [] }
     const failures: string[] = []
     for (let j = 0; j < JOINS; j++) {
       const host = hosts[(SWARM_NODES + j) % HOSTS]
       const joiner = await host.start('worker', [pick(nodes.filter(n => n.role === 'worker')).address])
-      const { times, firstHeardAt } = await arrivals(hosts, joiner.id, proxyCount)
+      const { times, firstHeardAt, timeline } = await arrivals(hosts, joiner.id, proxyCount)
       nodeStart.push(joiner.readyAt - joiner.startedAt)
+      for (const key of Object.keys(milestones) as Array<keyof JoinTimeline>) {
+        const at = timeline?.[key]
+        if (at != null) milestones[key].push(at - joiner.startedAt)
+      }
       if (firstHeardAt != null) toFirstHeard.push(firstHeardAt - joiner.startedAt)
       if (times.length >= proxyCount) {
         nodes.push({ id: joiner.id, role: 'worker', address: joiner.address, host })
@@ -156,7 +174,8 @@ export async function run (): Promise<Record<string, number | string>> {
       // Let the swarm absorb one join before the next, as joins are independent events in a real network.
       await sleep(500)
     }
-    const joinDelayP99 = Math.max(...(await allStats(hosts)).map(s => s.eventLoopDelayP99Ms))
+    const duringJoins = await allStats(hosts)
+    const joinDelayP99 = Math.max(...duringJoins.map(s => s.eventLoopDelayP99Ms))
     if (toFirst.length === 0) {
       throw new Error(`no join succeeded: ${failures.join('; ')}; ${settled ? 'the swarm had settled' : `the swarm never settled (proxy tables ${sizesAtSettle.join(', ')} of ${workerCount()})`}`)
     }
@@ -188,6 +207,7 @@ export async function run (): Promise<Record<string, number | string>> {
       settled: settled ? 'yes' : `no, gave up after ${SETTLE_TIMEOUT_MS} ms`,
       settleMs: Math.round(settleMs),
       proxyTableSizesAtSettle: sizesAtSettle.join(', '),
+      workersNoProxyListedAtSettle: unsettledWorkers,
       proxyTableSizeMinAtSettle: Math.min(...sizesAtSettle),
       proxyTableSizesAtEnd: sizesAtEnd.join(', '),
       joinToFirstProxyP50Ms: round(percentile(toFirst, 50), 1),
@@ -195,10 +215,16 @@ export async function run (): Promise<Record<string, number | string>> {
       joinToAllProxiesP50Ms: round(percentile(toAll, 50), 1),
       joinToAllProxiesMaxMs: round(Math.max(...toAll), 1),
       joinNodeStartP50Ms: round(percentile(nodeStart, 50), 1),
+      joinToFirstConnectionP50Ms: round(percentile(milestones.firstConnectionAt, 50), 1),
+      joinToFirstIdentifyP50Ms: round(percentile(milestones.firstIdentifyAt, 50), 1),
+      joinToFirstSubscriberP50Ms: round(percentile(milestones.firstSubscriberAt, 50), 1),
       joinToFirstNeighbourP50Ms: round(percentile(toFirstHeard, 50), 1),
       connectionsPerNodeP50: percentile(connections, 50),
-      eventLoopDelayP99BeforeJoinsMs: round(quietP99, 1),
+      eventLoopDelayP99BeforeJoinsMs: round(quiet.p99, 1),
       eventLoopDelayP99DuringJoinsMs: round(joinDelayP99, 1),
+      hostCpuPercentBeforeJoins: round(quiet.cpu, 1),
+      hostCpuPercentDuringJoins: round(Math.max(...duringJoins.map(s => s.cpuPercent)), 1),
+      hostCpuPercentSteady: round(Math.max(...end.map(s => s.cpuPercent)), 1),
       announceIntervalMs: ANNOUNCE_INTERVAL_MS,
       entryTtlMs: ENTRY_TTL_MS,
       announcementBytes,

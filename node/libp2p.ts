@@ -12,7 +12,7 @@ import { toString } from 'uint8arrays/to-string'
 import type { Registry } from 'prom-client'
 // Constants and scoring alone: the package roots also load the capacity and provider services, which a client never runs.
 import { DHT_PROTOCOL } from '../protocols/discovery/constants.js'
-import { CAPACITY_TOPIC } from '../protocols/capacity/constants.js'
+import { CAPACITY_TOPIC, GOSSIP_MESH } from '../protocols/capacity/constants.js'
 import { capacityTopicScoreParams } from '../protocols/capacity/scoring.js'
 import type { Role } from './config.js'
 
@@ -90,6 +90,7 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
         // which holds only if gossipsub checked the envelope signature first (and dropped a bad one, with a score
         // penalty, before our validator saw it).
         globalSignaturePolicy: StrictSign,
+        ...GOSSIP_MESH,
         allowPublishToZeroTopicPeers: true,
         // Capacity must reach proxies that are not yet in our mesh.
         floodPublish: true,

@@ -80,3 +80,25 @@ export const SELECTION = {
   /** A job's streaming speed is measured only from this many completion tokens on (shorter jobs are all noise). */
   minTokensForSpeed: 16
 } as const
+
+/**
+ * Gossipsub mesh degrees for the capacity topic (gossipsub's own names; its defaults are 6, 4, 12, 4, 2, 6).
+ * Every node forwards each announcement to its mesh peers, so a node receives about one copy per mesh peer, and
+ * decrypting, decoding and re-sending those copies was most of a swarm's gossip CPU. The mesh is kept small
+ * because it carries little here: announcements are flood-published, so the origin itself reaches every peer it
+ * is connected to, and a proxy dials every worker it hears of, so after a worker's first announcement a proxy
+ * gets the rest straight from it. The mesh (and IHAVE gossip to Dlazy more peers) only has to carry a new
+ * worker's first announcements to proxies it is not yet connected to. In the 50-node bench (bench/swarm.ts, 2
+ * cores) the defaults used ~95% of both cores in steady state and a join took 1.3-2.7 s p50 to reach a proxy; with
+ * these, ~80% and 0.3-1.0 s, and gossip bytes per node fell by a third.
+ */
+export const GOSSIP_MESH = {
+  D: 3,
+  Dlo: 2,
+  Dhi: 5,
+  /** Peers kept by score when an oversubscribed mesh is pruned (at most D). */
+  Dscore: 1,
+  /** Outbound peers the mesh must hold (below Dlo and at most D/2): one connection this node chose itself. */
+  Dout: 1,
+  Dlazy: 3
+}

@@ -91,7 +91,7 @@ async function handle (req: Request): Promise<Record<string, unknown>> {
       return { workers: [...new Set(proxies.flatMap(p => p.capacity.table.list().map(e => e.peerId)))] }
     }
     case 'diagnose':
-      return { workers: (req.workers ?? []).map(id => nodes.get(id)).filter((n): n is SwarmNode => n != null).map(describeWorker) }
+      return { workers: await Promise.all((req.workers ?? []).map(id => nodes.get(id)).filter((n): n is SwarmNode => n != null).map(describeWorker)) }
     case 'reset':
       for (const n of nodes.values()) {
         n.meter.reset()

@@ -123,9 +123,15 @@ export async function startSwarmNode (opts: StartOptions): Promise<SwarmNode> {
 }
 
 /** Why a worker might be missing from proxy tables: its connections, capacity-topic peers and last publish. */
-export function describeWorker (node: SwarmNode): Record<string, number | string | undefined> {
+export async function describeWorker (node: SwarmNode): Promise<Record<string, number | string | undefined>> {
   const pubsub = node.libp2p.services.pubsub
+  const links = await Promise.all(node.libp2p.getConnections().map(async c => {
+    const protocols = await node.libp2p.peerStore.get(c.remotePeer).then(p => p.protocols.length, () => 0)
+    const streams = c.streams.map(st => st.protocol ?? '?').join('+')
+    return `[${c.direction} ${c.status} ${Math.round((Date.now() - c.timeline.open) / 1000)}s, peer knows ${protocols} protocols, streams ${streams === '' ? 'none' : streams}]`
+  }))
   return {
+    links: links.join(' '),
     id: node.id,
     connections: node.libp2p.getConnections().length,
     topicPeers: pubsub.getSubscribers(CAPACITY_TOPIC).length,

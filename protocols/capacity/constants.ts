@@ -22,10 +22,11 @@ export const ENTRY_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS + 1_000
 
 /**
  * A worker whose last announcement reached no peer announces again this long after a peer subscribes to the topic:
- * long enough that the subscriptions of the few peers a new connection brings arrive together, short next to the
- * 2 s join goal (issue 2). @default 100 ms
+ * enough to take the subscriptions that arrive in the same burst together, and short, because for a new worker this
+ * wait sits directly on its path into the proxies' tables (issue 2's 2 s join goal; 100 ms was ~10% of a join's
+ * p50 in bench/swarm.ts). @default 20 ms
  */
-export const SUBSCRIBER_ANNOUNCE_DELAY_MS = 100
+export const SUBSCRIBER_ANNOUNCE_DELAY_MS = 20
 
 /** How often expired entries are removed (they are invisible to selection from the moment they expire). @default 500 ms */
 export const PRUNE_INTERVAL_MS = 500

@@ -1,27 +1,58 @@
-import type { Libp2p } from '@libp2p/interface'
+import type { Identify } from '@libp2p/identify'
+import type { Connection, Libp2p } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 
-/** How often a node with no connection at all dials its bootstrap peers again. @default 5 s */
+/** How often the keeper checks this node's connections (and, with none, dials its bootstrap peers again). @default 5 s */
 export const BOOTSTRAP_RETRY_MS = 5_000
 
 /**
- * @libp2p/bootstrap dials its list once at start; if that dial fails (a busy peer refusing handshakes, a peer
- * not up yet) the node stays alone for good, and a lone node finds nothing in the DHT. While this node has no
- * connection, this dials the bootstrap addresses again every few seconds.
+ * A connection open this long whose peer was never identified missed its identify exchange; libp2p runs
+ * identify once per connection and never again. @default 10 s
+ */
+export const IDENTIFY_GRACE_MS = 10_000
+
+/** How long a repeated identify may take before the connection is given up. @default 5 s */
+export const IDENTIFY_RETRY_TIMEOUT_MS = 5_000
+
+/** Peer-store metadata that only a completed identify writes (from the peer's identify message). */
+const IDENTIFIED_MARK = 'AgentVersion'
+
+export interface BootstrapKeeperOptions {
+  /** @default BOOTSTRAP_RETRY_MS */
+  intervalMs?: number
+  /** @default IDENTIFY_GRACE_MS */
+  identifyGraceMs?: number
+}
+
+/**
+ * Keeps a node connected to the network.
+ *
+ * - @libp2p/bootstrap dials its list once at start; if that dial fails (a busy peer refusing handshakes, a peer not
+ *   up yet) the node stays alone for good, and a lone node finds nothing in the DHT. While this node has no
+ *   connection, this dials the bootstrap addresses again every few seconds.
+ * - A connection whose identify exchange failed (it timed out on a loaded peer) is open but dead to every protocol:
+ *   the DHT and gossipsub only use a peer once identify has told them what it speaks. A new worker whose only
+ *   connection was such a one stayed unheard for good (seen in the 50-node swarm bench: one connection, no gossip
+ *   peer, every announcement sent to nobody). This runs identify again on such connections and closes those where
+ *   it fails again, so that the rule above dials afresh.
  */
 export class BootstrapKeeper {
   private timer?: ReturnType<typeof setInterval>
-  private readonly libp2p: Libp2p
+  private readonly libp2p: Libp2p<{ identify: Identify }>
   private readonly addresses: string[]
+  private readonly intervalMs: number
+  private readonly identifyGraceMs: number
+  private checking = false
 
-  constructor (libp2p: Libp2p, addresses: string[]) {
+  constructor (libp2p: Libp2p<{ identify: Identify }>, addresses: string[], options: BootstrapKeeperOptions = {}) {
     this.libp2p = libp2p
     this.addresses = addresses
+    this.intervalMs = options.intervalMs ?? BOOTSTRAP_RETRY_MS
+    this.identifyGraceMs = options.identifyGraceMs ?? IDENTIFY_GRACE_MS
   }
 
   start (): void {
-    if (this.addresses.length === 0) return
-    this.timer = setInterval(() => { void this.redial() }, BOOTSTRAP_RETRY_MS)
+    this.timer = setInterval(() => { void this.check() }, this.intervalMs)
     this.timer.unref?.()
   }
 
@@ -29,9 +60,47 @@ export class BootstrapKeeper {
     clearInterval(this.timer)
   }
 
+  /** One round: repairs connections that missed identify, then redials the bootstrap list if none is left. */
+  async check (): Promise<void> {
+    if (this.checking) return
+    this.checking = true
+    try {
+      await this.repairUnidentified()
+      await this.redial()
+    } finally {
+      this.checking = false
+    }
+  }
+
   /** Dials every bootstrap address if the node has no connection; resolves when the dials have settled. */
   async redial (): Promise<void> {
-    if (this.libp2p.getConnections().length > 0) return
-    await Promise.all(this.addresses.map(async a => this.libp2p.dial(multiaddr(a), { signal: AbortSignal.timeout(BOOTSTRAP_RETRY_MS) }).catch(() => {})))
+    if (this.addresses.length === 0 || this.libp2p.getConnections().length > 0) return
+    await Promise.all(this.addresses.map(async a => this.libp2p.dial(multiaddr(a), { signal: AbortSignal.timeout(this.intervalMs) }).catch(() => {})))
+  }
+
+  /** Runs identify again on open connections whose peer was never identified; closes those where it fails. */
+  async repairUnidentified (): Promise<void> {
+    const now = Date.now()
+    const stale = this.libp2p.getConnections().filter(c => c.status === 'open' && now - c.timeline.open >= this.identifyGraceMs)
+    await Promise.all(stale.map(async c => {
+      if (await this.wasIdentified(c)) return
+      try {
+        await this.libp2p.services.identify.identify(c, { signal: AbortSignal.timeout(IDENTIFY_RETRY_TIMEOUT_MS) })
+      } catch (err) {
+        await c.close().catch(() => { c.abort(err as Error) })
+      }
+    }))
+  }
+
+  /**
+   * Whether identify ever completed with the connection's peer. Not "its protocols are known": the peer store also
+   * records the protocol of every stream the peer opens to us, its own identify request included.
+   */
+  private async wasIdentified (c: Connection): Promise<boolean> {
+    try {
+      return (await this.libp2p.peerStore.get(c.remotePeer)).metadata.has(IDENTIFIED_MARK)
+    } catch {
+      return false
+    }
   }
 }

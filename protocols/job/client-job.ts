@@ -5,7 +5,7 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import { CocoonError, isErrorCode, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
-import { sealJob, type ClientSession } from '../seal/index.js'
+import { SealPreparer, sealJob, type ClientSession } from '../seal/index.js'
 import { codecs } from './codecs.js'
 import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ChunkPayload, JobPayload, type ModelSummary, type RouteRequest, type Usage } from './gen/messages.js'
@@ -51,6 +51,9 @@ export interface RunJobOptions {
  * replacement runs the same request with the same seed, so its answer repeats what was already delivered; that
  * prefix is checked and swallowed, and only new text is yielded. A divergent replay fails with WORKER_LOST.
  */
+/** Ephemeral keys agreed ahead with the workers this process seals to: no X25519 on the way to the first token. */
+const sealPreparer = new SealPreparer()
+
 export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGenerator<JobEvent> {
   const signal = opts.signal ?? new AbortController().signal
   let stream: Stream
@@ -109,7 +112,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         endInFlight()
         const worker = peerIdFromMultihash(Digest.decode(offer.workerPeerId))
         const { sealKey } = await opts.verify({ worker, certificate: offer.certificate, collateral: offer.collateral }, signal)
-        const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload })
+        const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload }, sealPreparer.take(sealKey))
         session = sealed.session
         current = { worker, priceNanoPerToken: offer.priceNanoPerToken, jobId: offer.jobId, attempt: offer.attempt }
         opts.known?.remember(req.model, { worker, certificate: offer.certificate, collateral: offer.collateral, priceNanoPerToken: offer.priceNanoPerToken })
@@ -184,7 +187,7 @@ async function presealToKnownWorker (req: JobRequest, payload: Uint8Array, opts:
     return undefined
   }
   const jobId = randomBytes(JOB_ID_BYTES)
-  return { worker, jobId, sealed: sealJob({ workerSealKey: sealKey, jobId, attempt: 1, plaintext: payload }) }
+  return { worker, jobId, sealed: sealJob({ workerSealKey: sealKey, jobId, attempt: 1, plaintext: payload }, sealPreparer.take(sealKey)) }
 }
 
 type SealedJobWithSession = ReturnType<typeof sealJob>

@@ -1,4 +1,5 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { equalBytes } from '@noble/ciphers/utils.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput } from './errors.js'
@@ -60,9 +61,28 @@ export class ClientSession {
   }
 }
 
-/** Seals a job to a worker's seal key with a fresh ephemeral key. */
-export function sealJob (input: SealJobInput): { sealed: SealedJob, session: ClientSession } {
-  return sealWith(input, generateEphemeralKey())
+/**
+ * An ephemeral X25519 key already agreed with one worker's seal key: both X25519 operations done ahead of the job
+ * (protocols/seal/prepared.ts), so sealing is only HKDF and one encryption. Single use: a second seal with it would
+ * reuse its keys and nonces, so `sealJob` refuses one it has seen.
+ */
+export interface Agreement {
+  workerSealKey: Uint8Array
+  /** The ephemeral public key, sent with the job. */
+  ephemeralKey: Uint8Array
+  sharedSecret: Uint8Array
+}
+
+const usedAgreements = new WeakSet<Agreement>()
+
+/** Seals a job to a worker's seal key with a fresh ephemeral key, or with one agreed ahead for that key. */
+export function sealJob (input: SealJobInput, agreed?: Agreement): { sealed: SealedJob, session: ClientSession } {
+  checkKey(input.workerSealKey, 'worker seal key')
+  if (agreed == null) return sealWith(input, agreeWith(generateEphemeralKey(), input.workerSealKey))
+  if (usedAgreements.has(agreed)) throw badSealInput('this ephemeral key already sealed a job')
+  if (!equalBytes(agreed.workerSealKey, input.workerSealKey)) throw badSealInput('the agreement is for another worker seal key')
+  usedAgreements.add(agreed)
+  return sealWith(input, agreed)
 }
 
 /**
@@ -71,20 +91,28 @@ export function sealJob (input: SealJobInput): { sealed: SealedJob, session: Cli
  */
 export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: Uint8Array): { sealed: SealedJob, session: ClientSession } {
   checkKey(ephemeralPrivateKey, 'ephemeral private key')
-  return sealWith(input, ephemeralKeyFromRaw(ephemeralPrivateKey))
+  checkKey(input.workerSealKey, 'worker seal key')
+  return sealWith(input, agreeWith(ephemeralKeyFromRaw(ephemeralPrivateKey), input.workerSealKey))
 }
 
-function sealWith (input: SealJobInput, ephemeral: EphemeralKey): { sealed: SealedJob, session: ClientSession } {
-  checkKey(input.workerSealKey, 'worker seal key')
+/** X25519 of a fresh ephemeral key with a worker's seal key (kept as a key object: workers' keys recur). */
+export function agreeWith (ephemeral: EphemeralKey, workerSealKey: Uint8Array): Agreement {
+  checkKey(workerSealKey, 'worker seal key')
+  return {
+    workerSealKey: copyBytes(workerSealKey),
+    ephemeralKey: ephemeral.publicKey,
+    sharedSecret: agree(ephemeral.privateKey, workerSealKey, { reusedPublicKey: true })
+  }
+}
+
+function sealWith (input: SealJobInput, agreed: Agreement): { sealed: SealedJob, session: ClientSession } {
   checkJobId(input.jobId)
   checkAttempt(input.attempt)
   if (!(input.plaintext instanceof Uint8Array)) throw badSealInput('plaintext must be a Uint8Array')
 
   // copies: the session must not change if the caller reuses its buffers
   const jobId = copyBytes(input.jobId)
-  const workerSealKey = copyBytes(input.workerSealKey)
-  const ephemeralKey = ephemeral.publicKey
-  const sharedSecret = agree(ephemeral.privateKey, workerSealKey, { reusedPublicKey: true })
+  const { ephemeralKey, sharedSecret, workerSealKey } = agreed
   const keys = deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
   const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)
   return {

@@ -43,6 +43,11 @@ export class BootstrapKeeper {
   private readonly intervalMs: number
   private readonly identifyGraceMs: number
   private checking = false
+  /** When `start` began listening for identify; connections opened before it are judged by the peer store. */
+  private listeningSince = Infinity
+  /** Connections known to have completed identify: checked once, never again (no peer-store read every round). */
+  private readonly identified = new WeakSet<Connection>()
+  private readonly onIdentify = (evt: CustomEvent<{ connection: Connection }>): void => { this.identified.add(evt.detail.connection) }
 
   constructor (libp2p: Libp2p<{ identify: Identify }>, addresses: string[], options: BootstrapKeeperOptions = {}) {
     this.libp2p = libp2p
@@ -52,11 +57,14 @@ export class BootstrapKeeper {
   }
 
   start (): void {
+    this.libp2p.addEventListener('peer:identify', this.onIdentify)
+    this.listeningSince = Date.now()
     this.timer = setInterval(() => { void this.check() }, this.intervalMs)
     this.timer.unref?.()
   }
 
   stop (): void {
+    this.libp2p.removeEventListener('peer:identify', this.onIdentify)
     clearInterval(this.timer)
   }
 
@@ -81,11 +89,18 @@ export class BootstrapKeeper {
   /** Runs identify again on open connections whose peer was never identified; closes those where it fails. */
   async repairUnidentified (): Promise<void> {
     const now = Date.now()
-    const stale = this.libp2p.getConnections().filter(c => c.status === 'open' && now - c.timeline.open >= this.identifyGraceMs)
+    const stale = this.libp2p.getConnections().filter(c => c.status === 'open' && now - c.timeline.open >= this.identifyGraceMs && !this.identified.has(c))
     await Promise.all(stale.map(async c => {
-      if (await this.wasIdentified(c)) return
+      // Opened before this keeper listened (or it was never started): the peer store says whether identify ran.
+      // Later connections are judged by the event alone, since the peer store cannot tell this connection's
+      // identify from an earlier connection's to the same peer.
+      if (c.timeline.open < this.listeningSince && await this.wasIdentified(c)) {
+        this.identified.add(c)
+        return
+      }
       try {
         await this.libp2p.services.identify.identify(c, { signal: AbortSignal.timeout(IDENTIFY_RETRY_TIMEOUT_MS) })
+        this.identified.add(c)
       } catch (err) {
         await c.close().catch(() => { c.abort(err as Error) })
       }

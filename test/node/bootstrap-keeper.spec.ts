@@ -63,6 +63,27 @@ describe('BootstrapKeeper', function () {
     assert.equal(connection.status, 'open', 'the repaired connection is kept')
   })
 
+  it('once started, trusts the identify it saw and runs none again on healthy connections', async () => {
+    const b = await node()
+    const a = await node()
+    running.push(a, b)
+    const keeper = new BootstrapKeeper(a, [], { identifyGraceMs: 0 })
+    keeper.start()
+    try {
+      const connection = await a.dial(b.getMultiaddrs()[0])
+      await until('identify to complete', async () => (await a.peerStore.get(b.peerId)).protocols.includes(PING_PROTOCOL))
+      let identifies = 0
+      const identify = a.services.identify.identify.bind(a.services.identify)
+      a.services.identify.identify = async (...args) => { identifies++; return identify(...args) }
+      await keeper.check()
+      await keeper.check()
+      assert.equal(identifies, 0)
+      assert.equal(connection.status, 'open')
+    } finally {
+      keeper.stop()
+    }
+  })
+
   it('leaves a connection alone while it is younger than the grace period', async () => {
     const a = await node()
     running.push(a)

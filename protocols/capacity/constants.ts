@@ -83,7 +83,8 @@ export const SELECTION = {
 } as const
 
 /**
- * Gossipsub mesh degrees for the capacity topic (gossipsub's own names; its defaults are 6, 4, 12, 4, 2, 6).
+ * Gossipsub mesh degrees (gossipsub's own names; its defaults are 6, 4, 12, 4, 2, 6). They are gossipsub-wide;
+ * capacity is the only topic.
  * Every node forwards each announcement to its mesh peers, so a node receives about one copy per mesh peer, and
  * decrypting, decoding and re-sending those copies was most of a swarm's gossip CPU. The mesh is kept small
  * because it carries little here: announcements are flood-published, so the origin itself reaches every peer it

@@ -7,7 +7,7 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { randomBytes } from '@noble/hashes/utils.js'
-import { BootstrapKeeper } from '../node/bootstrap-keeper.js'
+import { BootstrapKeeper, wasIdentified } from '../node/bootstrap-keeper.js'
 import { buildLibp2p, type CocoonLibp2p } from '../node/libp2p.js'
 import { CAPACITY_TOPIC, CapacityService, type CapacitySnapshot } from '../protocols/capacity/index.js'
 import { meterGossip, type GossipMeter } from './lib-gossip-meter.js'
@@ -125,15 +125,16 @@ export async function startSwarmNode (opts: StartOptions): Promise<SwarmNode> {
 /** Why a worker might be missing from proxy tables: its connections, capacity-topic peers and last publish. */
 export async function describeWorker (node: SwarmNode): Promise<Record<string, number | string | undefined>> {
   const pubsub = node.libp2p.services.pubsub
-  const links = await Promise.all(node.libp2p.getConnections().map(async c => {
-    const protocols = await node.libp2p.peerStore.get(c.remotePeer).then(p => p.protocols.length, () => 0)
+  const connections = node.libp2p.getConnections()
+  const links = await Promise.all(connections.map(async c => {
+    const identified = await wasIdentified(node.libp2p, c.remotePeer) ? 'identified' : 'never identified'
     const streams = c.streams.map(st => st.protocol ?? '?').join('+')
-    return `[${c.direction} ${c.status} ${Math.round((Date.now() - c.timeline.open) / 1000)}s, peer knows ${protocols} protocols, streams ${streams === '' ? 'none' : streams}]`
+    return `[${c.direction} ${c.status} ${Math.round((Date.now() - c.timeline.open) / 1000)}s, peer ${identified}, streams ${streams === '' ? 'none' : streams}]`
   }))
   return {
     links: links.join(' '),
     id: node.id,
-    connections: node.libp2p.getConnections().length,
+    connections: connections.length,
     topicPeers: pubsub.getSubscribers(CAPACITY_TOPIC).length,
     // Not on the GossipSub interface, but on its implementation.
     meshPeers: (pubsub as unknown as { getMeshPeers?: (topic: string) => string[] }).getMeshPeers?.(CAPACITY_TOPIC).length,

@@ -22,6 +22,10 @@
  * - gossipBytesPerNodePerMinute: gossipsub bytes sent per node per minute in steady state, counted on the
  *   gossip streams themselves (see lib-gossip-meter.ts), over a WINDOW_MS window after the joins.
  * - proxyTableSizesAtSettle: how many workers each proxy's table held when the swarm settled (or gave up).
+ *   workersNoProxyListedAtSettle: when it gave up, the workers no proxy lists, with their connections (each
+ *   identified or not), gossip peers and last publish.
+ * - hostCpuPercent{BeforeJoins,DuringJoins,Steady}: the busiest host process's share of one core in each phase;
+ *   near 100 every step of a join queues behind gossip.
  */
 import { availableParallelism } from 'node:os'
 import { ANNOUNCE_INTERVAL_MS, ENTRY_TTL_MS, encodeAnnouncement } from '../protocols/capacity/index.js'

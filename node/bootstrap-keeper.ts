@@ -1,5 +1,5 @@
 import type { Identify } from '@libp2p/identify'
-import type { Connection, Libp2p } from '@libp2p/interface'
+import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
 
 /** How often the keeper checks this node's connections (and, with none, dials its bootstrap peers again). @default 5 s */
@@ -94,7 +94,7 @@ export class BootstrapKeeper {
       // Opened before this keeper listened (or it was never started): the peer store says whether identify ran.
       // Later connections are judged by the event alone, since the peer store cannot tell this connection's
       // identify from an earlier connection's to the same peer.
-      if (c.timeline.open < this.listeningSince && await this.wasIdentified(c)) {
+      if (c.timeline.open < this.listeningSince && await wasIdentified(this.libp2p, c.remotePeer)) {
         this.identified.add(c)
         return
       }
@@ -107,15 +107,16 @@ export class BootstrapKeeper {
     }))
   }
 
-  /**
-   * Whether identify ever completed with the connection's peer. Not "its protocols are known": the peer store also
-   * records the protocol of every stream the peer opens to us, its own identify request included.
-   */
-  private async wasIdentified (c: Connection): Promise<boolean> {
-    try {
-      return (await this.libp2p.peerStore.get(c.remotePeer)).metadata.has(IDENTIFIED_MARK)
-    } catch {
-      return false
-    }
+}
+
+/**
+ * Whether identify ever completed with this peer (on any connection). Not "its protocols are known": the peer store
+ * also records the protocol of every stream the peer opens to us, its own identify request included.
+ */
+export async function wasIdentified (libp2p: Pick<Libp2p, 'peerStore'>, peer: PeerId): Promise<boolean> {
+  try {
+    return (await libp2p.peerStore.get(peer)).metadata.has(IDENTIFIED_MARK)
+  } catch {
+    return false
   }
 }

@@ -91,7 +91,6 @@ export function sealJob (input: SealJobInput, agreed?: Agreement): { sealed: Sea
  */
 export function sealJobWithEphemeral (input: SealJobInput, ephemeralPrivateKey: Uint8Array): { sealed: SealedJob, session: ClientSession } {
   checkKey(ephemeralPrivateKey, 'ephemeral private key')
-  checkKey(input.workerSealKey, 'worker seal key')
   return sealWith(input, agreeWith(ephemeralKeyFromRaw(ephemeralPrivateKey), input.workerSealKey))
 }
 

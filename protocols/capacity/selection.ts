@@ -37,7 +37,8 @@ export interface Candidate {
  * score = free * success * speed * price * latency / (1 + queue * queuePenalty), where
  *   free    = min(announced freeSlots, slots - inFlight) / slots   (0 -> not a candidate)
  *   success = observed success rate (EWMA, prior 0.9)
- *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight, tokens/s as this proxy measured it, else as announced
+ *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight, tokens/s as this proxy measured it when it has measured
+ *             every candidate, else as each announces
  *   price   = (cheapest / price) ^ priceWeight
  *   latency = (best first-token ms / this one's) ^ latencyWeight (1 when not yet observed)
  * The top `candidates` are drawn with probability proportional to score, which spreads load between similar
@@ -81,6 +82,11 @@ export function rankWorkers (
     offers.push({ entry, price: model.priceNanoPerToken, obs })
   }
   if (offers.length === 0) return []
+  // Like with like: a measured speed includes the network path and an announced one does not, so measured speeds
+  // rank the workers only once every candidate has one. Mixed, a worker this proxy had used ranked below one it
+  // had not, however alike the two were.
+  const measured = offers.every(o => o.obs.tokensPerSecond != null)
+  const speedOf = (entry: CapacityEntry, obs: WorkerObservation): number => (measured ? obs.tokensPerSecond : undefined) ?? entry.announcement.tokensPerSecond
   const fastest = Math.max(...offers.map(o => speedOf(o.entry, o.obs)), 1e-9)
   const cheapest = offers.reduce((m, o) => o.price < m ? o.price : m, offers[0].price)
   const latencies = offers.map(o => o.obs.firstTokenMs).filter((x): x is number => x != null && x > 0)
@@ -98,10 +104,6 @@ export function rankWorkers (
   }).sort((x, y) => y.score - x.score)
 }
 
-/** A worker's speed: what this proxy measured when it has, else what the worker announces about itself. */
-function speedOf (entry: CapacityEntry, obs: WorkerObservation): number {
-  return obs.tokensPerSecond ?? entry.announcement.tokensPerSecond
-}
 
 /**
  * Free slots as best the proxy can tell: the announcement already excludes the jobs running when it was made

@@ -68,6 +68,22 @@ describe('worker selection', () => {
     assert.deepEqual(rankWorkers([entry('slow'), entry('quick')], req, p => latencyOnly.observe(p)).map(c => c.entry.peerId), ['quick', 'slow'])
   })
 
+  it('compares measured speeds only with measured ones: a worker it used does not lose to one it has not', () => {
+    // Both engines announce 1,000 tokens/s; through the network the proxy measured 'used' at 600. Measured against
+    // the other's announcement, 'used' scored 0.6 of it for no fault of its own.
+    const stats = new WorkerStats()
+    stats.begin('used'); stats.end('used', { ok: true, tokensPerSecond: 600 })
+    const entries = [entry('used', { tokensPerSecond: 1000 }), entry('new', { tokensPerSecond: 1000 })]
+    const mixed = rankWorkers(entries, req, p => stats.observe(p))
+    assert.deepEqual(mixed.map(c => c.entry.peerId), ['used', 'new'])
+    // the scores differ by the success rates alone (one success moved 'used' above the prior), not by speed
+    const successRatio = stats.observe('used').successRate / stats.observe('new').successRate
+    assert.ok(Math.abs(mixed[0].score / mixed[1].score - successRatio) < 1e-9, `scores ${mixed.map(c => c.score).join(' vs ')}`)
+    // once both are measured, the measurements decide
+    stats.begin('new'); stats.end('new', { ok: true, tokensPerSecond: 300 })
+    assert.deepEqual(rankWorkers(entries, req, p => stats.observe(p)).map(c => c.entry.peerId), ['used', 'new'])
+  })
+
   it('moves a worker\'s success rate only on outcomes that were the worker\'s own', () => {
     const stats = new WorkerStats()
     for (let i = 0; i < 10; i++) { stats.begin('w'); stats.end('w', {}) } // the client left, or sent a bad job

@@ -118,6 +118,9 @@ describe('the proxy when a job goes wrong: typed errors, and stats that only the
     const frames = await openJob(libp2p)
     const offer = await frames.read(codecs.proxy)
     await frames.write(codecs.client, { job: sealedJobFor(offer) })
+    // Flood only once the answer streams: flooded at once, the proxy could cancel the job before the worker had read
+    // it (the worker then never started, and there was nothing to stop).
+    assert.equal(kindOf(await frames.read(codecs.proxy)), 'chunk')
     // receipts are the frames a client may send while an answer streams; a proxy that reads none must not hoard them
     const flood = Array.from({ length: MAX_QUEUED_FRAMES + 4 }, () => ({ receipt: { jobId: offer.offer!.jobId, tokens: 1n, amountNano: 1n, seq: 1n, signature: new Uint8Array(256 * 1024).fill(1) } }))
     void frames.writeMany(codecs.client, flood).catch(() => {})

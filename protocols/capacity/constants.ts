@@ -67,6 +67,15 @@ export const SELECTION = {
   priceWeight: 0.5,
   /** How much observed first-token latency counts: score *= (best / latency)^latencyWeight. */
   latencyWeight: 0.3,
+  /**
+   * Each job this proxy already has running on a worker divides its score: score *= 1 / (1 + inFlight)^inFlightBias
+   * (the weighted least-request rule of Envoy and similar balancers). Drawing in proportion to score alone leaves a
+   * burst's split to chance: 20 jobs on two equal workers split worse than 6 / 14 about one burst in a hundred.
+   * With this term each job drawn makes its worker less likely to draw the next, so bursts split close to the
+   * workers' scores. The proxy's own count has no gossip lag, so a worker that just finished a job of ours is not
+   * held back for it (which would cost the client's pre-sealed fast path).
+   */
+  inFlightBias: 1,
   /** Each job queued at a worker scales its score by 1 / (1 + queue * queuePenalty). */
   queuePenalty: 0.5,
   /** Pick among the top candidates with probability proportional to score, so load spreads. */
@@ -79,7 +88,9 @@ export const SELECTION = {
    */
   presealedMinScoreRatio: 0.8,
   /** A job's streaming speed is measured only from this many completion tokens on (shorter jobs are all noise). */
-  minTokensForSpeed: 16
+  minTokensForSpeed: 16,
+  /** ...and over at least this many ms from the first chunk to Final (shorter streams are all arrival jitter). */
+  minMsForSpeed: 100
 } as const
 
 /**

@@ -34,8 +34,9 @@ export interface Candidate {
  * Scores every live worker serving the model and picks one. Pure: the caller gives the table snapshot, its own
  * observations and a random source (seeded in the simulator).
  *
- * score = free * success * speed * price * latency / (1 + queue * queuePenalty), where
+ * score = free * own * success * speed * price * latency / (1 + queue * queuePenalty), where
  *   free    = min(announced freeSlots, slots - inFlight) / slots   (0 -> not a candidate)
+ *   own     = 1 / (1 + inFlight) ^ inFlightBias, inFlight = jobs this proxy has running there (least request)
  *   success = observed success rate (EWMA, prior 0.9)
  *   speed   = (tokens/s / fastest tokens/s) ^ speedWeight, tokens/s as this proxy measured it when it has measured
  *             every candidate, else as each announces
@@ -94,12 +95,13 @@ export function rankWorkers (
   return offers.map(({ entry, price, obs }) => {
     const a = entry.announcement
     const free = freeSlots(entry, obs) / a.slots
+    const own = 1 / Math.pow(1 + obs.inFlight, SELECTION.inFlightBias)
     const speed = Math.pow(Math.max(speedOf(entry, obs), 1e-9) / fastest, SELECTION.speedWeight)
     const priceFactor = price === 0n ? 1 : Math.pow(Number(cheapest === 0n ? 1n : cheapest) / Number(price), SELECTION.priceWeight)
     const latency = bestLatency != null && obs.firstTokenMs != null && obs.firstTokenMs > 0
       ? Math.pow(bestLatency / obs.firstTokenMs, SELECTION.latencyWeight)
       : 1
-    const score = free * obs.successRate * speed * priceFactor * latency / (1 + a.queue * SELECTION.queuePenalty)
+    const score = free * own * obs.successRate * speed * priceFactor * latency / (1 + a.queue * SELECTION.queuePenalty)
     return { entry, price, score }
   }).sort((x, y) => y.score - x.score)
 }
@@ -126,6 +128,19 @@ export interface AttemptObservation {
   firstTokenMs?: number
   /** Completion tokens after the first chunk, per second until Final (long enough jobs only). */
   tokensPerSecond?: number
+}
+
+/**
+ * Tokens per second after the first chunk (the first token travels alone, so the rest took the time since it), as
+ * the proxy saw the stream; undefined for jobs too short to tell. Chunks of a short answer can reach the proxy
+ * bunched together (a busy worker or relay flushes them at once), so only a stream of at least
+ * SELECTION.minTokensForSpeed tokens over at least SELECTION.minMsForSpeed counts: a 24-token answer whose chunks
+ * arrived together once "measured" 60,964 tokens/s, and ranked every other worker to a tenth of its score.
+ */
+export function streamingSpeed (completionTokens: number, firstChunkAt: number | undefined, finalAt: number): number | undefined {
+  if (firstChunkAt == null || completionTokens < SELECTION.minTokensForSpeed) return undefined
+  const ms = finalAt - firstChunkAt
+  return ms >= SELECTION.minMsForSpeed ? (completionTokens - 1) / (ms / 1000) : undefined
 }
 
 /** The proxy's own record of each worker: success EWMA, first-token and speed EWMAs, jobs in flight. Pure. */

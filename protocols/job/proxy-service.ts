@@ -4,7 +4,7 @@ import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { pino } from 'pino'
-import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
+import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, streamingSpeed, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
@@ -356,7 +356,7 @@ export class ProxyService implements Startable {
         }
         if (frame.final != null) {
           outcome.ok = true
-          outcome.tokensPerSecond = streamingSpeed(frame.final.usage?.completionTokens ?? 0, firstChunkAt)
+          outcome.tokensPerSecond = streamingSpeed(frame.final.usage?.completionTokens ?? 0, firstChunkAt, performance.now())
           await client.write(codecs.proxy, { final: frame.final })
           await client.closeWrite()
           return 'done'
@@ -383,14 +383,4 @@ export class ProxyService implements Startable {
 /** A request to a worker ends when the client goes or after REQUEST_TIMEOUT_MS, whichever is first. */
 function requestDeadline (queue: FrameQueue<ClientFrame>): AbortSignal {
   return AbortSignal.any([queue.ended.signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)])
-}
-
-/**
- * Tokens per second after the first chunk (the first token travels alone, so the rest took the time since it);
- * undefined for jobs too short to tell.
- */
-function streamingSpeed (completionTokens: number, firstChunkAt?: number): number | undefined {
-  if (firstChunkAt == null || completionTokens < SELECTION.minTokensForSpeed) return undefined
-  const seconds = (performance.now() - firstChunkAt) / 1000
-  return seconds > 0 ? (completionTokens - 1) / seconds : undefined
 }

@@ -125,7 +125,8 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     assert.equal(servedBy.length, 20)
     const counts = { w1: servedBy.filter(w => w === w1).length, w2: servedBy.filter(w => w === w2).length }
     assert.equal(counts.w1 + counts.w2, 20, 'every job was served by one of the two workers')
-    // each worker has 4 slots and the proxy draws among free ones, so neither can have taken nearly all 20
+    // the workers are alike and the proxy weighs each pick against the jobs it already runs on each worker
+    // (SELECTION.inFlightBias), so neither takes nearly all 20
     assert.ok(counts.w1 >= 4 && counts.w2 >= 4, `load spread over both workers (${counts.w1} / ${counts.w2})`)
     // the workers' own view (cocoon status --json) agrees once they rewrite their status files
     const deadline = Date.now() + 15_000

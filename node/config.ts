@@ -11,6 +11,9 @@ const isMultiaddr = (s: string): boolean => { try { multiaddr(s); return true } 
 const Multiaddr = z.string().refine(isMultiaddr, { message: 'not a valid multiaddr (e.g. /ip4/127.0.0.1/tcp/4001)' })
 const HostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, { message: 'expected HOST:PORT, e.g. 127.0.0.1:8080' })
 const Url = z.string().url({ message: 'expected a URL, e.g. http://127.0.0.1:8081' })
+/** `taskset -c` syntax (see cpu-affinity.ts). */
+export const CPU_LIST = /^\d{1,4}(-\d{1,4})?(,\d{1,4}(-\d{1,4})?)*$/
+const CpuList = z.string().regex(CPU_LIST, { message: 'expected CPU numbers and ranges, e.g. 1 or 0,2-3' })
 
 // One message per numeric field, whatever part of the rule a value breaks, so the one-line error says what fits.
 const PRICE_RULE = { message: 'must be a whole number of nanoTON per token, 0 or more' }
@@ -34,7 +37,8 @@ export const NodeConfigSchema = z.object({
   metrics: HostPort.optional(),
   devTee: z.string().optional(),
   pccs: Url.optional(),
-  payout: z.string().optional()
+  payout: z.string().optional(),
+  cpus: CpuList.optional()
 }).strict()
 
 export type NodeConfig = z.infer<typeof NodeConfigSchema>

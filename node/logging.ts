@@ -30,4 +30,4 @@ export function createLogger (options: LoggerOptions = {}): Logger {
 }
 
 /** A logger that drops everything; the default for library code nobody gave a logger. */
-export const silentLogger: Logger = pino({ level: 'silent' })
+export { silentLogger } from '../protocols/common/silent-logger.js'

@@ -27,6 +27,7 @@ export function addNodeOptions (cmd: Command): Command {
     .option('--http <host:port>', 'client: serve the OpenAI-compatible API here (e.g. 127.0.0.1:8080)')
     .option('--api-key <key>', 'client: require this bearer token on the HTTP API')
     .option('--metrics <host:port>', 'serve Prometheus metrics here')
+    .option('--cpus <list>', 'run only on these CPUs, e.g. 1 or 0,2-3 (Linux, needs taskset; a worker of a small model decodes faster on a core of its own)')
     .option('--payout <address>', 'worker: TON address that receives earnings (default: the node wallet)')
     .option('--dev-tee <dir>', 'worker: use the development TEE (test attestation authority) in this directory')
     .option('--pccs <url>', 'worker in a TDX guest: PCCS or Intel PCS that serves quote collateral (default: Intel PCS)')

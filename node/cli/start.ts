@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config.js'
+import { pinToCpus } from '../cpu-affinity.js'
 import { createLogger } from '../logging.js'
 import { watchLauncher } from './launcher-watch.js'
 import { addNodeOptions } from './options.js'
@@ -14,10 +15,13 @@ Examples:
   cocoon start --role client --data ./c  --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/<proxyPeerId> --http 127.0.0.1:8080`)
     .action(async (opts: Record<string, unknown>) => {
       const config = await loadConfig(opts)
+      // Before libp2p and the engine start their threads, so that every one of them inherits the mask.
+      if (config.cpus != null) pinToCpus(config.cpus)
       // Loaded here, not at the top: `cocoon --help` and light commands should not pay for libp2p, TON and llama.
       const { CocoonNode } = await import('../create-node.js')
       const { roleFactory } = await import('../roles/index.js')
       const logger = createLogger({ name: config.role })
+      if (config.cpus != null) logger.info({ cpus: config.cpus }, 'running on these CPUs only')
       const node = await CocoonNode.init(config, { logger, roleFactory: roleFactory(config.role) })
       let stopping = false
       const shutdown = (signal: string): void => {

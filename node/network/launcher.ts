@@ -5,6 +5,7 @@ import { BUILTIN_MODEL_ID } from '../../models/index.js'
 import { streamChat, listModels } from '../http/index.js'
 import { NodeProcess, type ChildLine } from './child.js'
 import { prepareDevTrust } from './dev-trust.js'
+import { pinToCpus } from '../cpu-affinity.js'
 
 export interface NetworkOptions {
   /** Parent of every node's data directory. @default .cocoon */
@@ -24,6 +25,10 @@ export interface NetworkOptions {
   logger: Logger
   /** How long each node may take to start. @default 120 s */
   startTimeoutMs?: number
+  /** CPUs for every worker (`cocoon start --cpus`), e.g. to give the engines cores of their own. @default any */
+  workerCpus?: string
+  /** CPUs for the devnet, the proxy and the client. @default any */
+  nodeCpus?: string
 }
 
 export interface LocalNetwork {
@@ -54,6 +59,10 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const devnetDir = join(dir, 'devnet')
     log.info({ port: devnetPort }, 'starting the devnet chain')
     processes.push(new NodeProcess('devnet', ['devnet', '--port', String(devnetPort), '--data', devnetDir], opts.onLine))
+    // `cocoon devnet` takes no --cpus: pinned from here, just after it was spawned (its later threads inherit).
+    const devnetPid = processes[0].child.pid
+    if (opts.nodeCpus != null && devnetPid != null) pinToCpus(opts.nodeCpus, devnetPid)
+    const cpusFlag = (cpus?: string): string[] => cpus != null ? ['--cpus', cpus] : []
     const endpoint = `http://127.0.0.1:${devnetPort}/jsonRPC`
     await waitForChain(endpoint, processes[0], timeout)
     const trust = await prepareDevTrust({ devnetDir, devTeeDir: join(dir, 'dev-tee') })
@@ -61,20 +70,20 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const chainFlags = ['--ton', endpoint, '--registry', trust.registry]
 
     const proxyPort = opts.proxyPort ?? 4001
-    const proxy = new NodeProcess('proxy', ['start', '--role', 'proxy', '--data', join(dir, 'proxy'), '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}`, ...chainFlags], opts.onLine)
+    const proxy = new NodeProcess('proxy', ['start', '--role', 'proxy', '--data', join(dir, 'proxy'), '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}`, ...chainFlags, ...cpusFlag(opts.nodeCpus)], opts.onLine)
     processes.push(proxy)
     const proxyStarted = await proxy.waitFor('started', timeout)
     const proxyAddress = `/ip4/127.0.0.1/tcp/${proxyPort}/p2p/${String(proxyStarted.peerId)}`
 
     const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) => new NodeProcess(`worker-${i + 1}`, [
       'start', '--role', 'worker', '--data', join(dir, `worker-${i + 1}`), '--bootstrap', proxyAddress,
-      '--dev-tee', join(dir, 'dev-tee'), '--model', opts.model ?? BUILTIN_MODEL_ID, ...chainFlags
+      '--dev-tee', join(dir, 'dev-tee'), '--model', opts.model ?? BUILTIN_MODEL_ID, ...chainFlags, ...cpusFlag(opts.workerCpus)
     ], opts.onLine))
     processes.push(...workers)
     await Promise.all(workers.map(async w => w.waitFor('started', timeout)))
 
     const http = opts.http ?? '127.0.0.1:8080'
-    const client = new NodeProcess('client', ['start', '--role', 'client', '--data', join(dir, 'client'), '--bootstrap', proxyAddress, '--http', http, ...chainFlags], opts.onLine)
+    const client = new NodeProcess('client', ['start', '--role', 'client', '--data', join(dir, 'client'), '--bootstrap', proxyAddress, '--http', http, ...chainFlags, ...cpusFlag(opts.nodeCpus)], opts.onLine)
     processes.push(client)
     const clientStarted = await client.waitFor('started', timeout)
     const gatewayUrl = String(clientStarted.gateway ?? `http://${http}`)

@@ -4,7 +4,7 @@
 import type { Logger } from 'pino'
 import { RegistryView } from '../../contracts/chain/registry-view.js'
 import { AttestationCache } from '../../protocols/attestation/cache.js'
-import { decodeCollateral } from '../../protocols/attestation/collateral.js'
+import { decodeCollateral, type Collateral } from '../../protocols/attestation/collateral.js'
 import type { OfferVerifier } from '../../protocols/job/client-job.js'
 
 export interface ChainTarget { endpoint: string, apiKey?: string, registry: string }
@@ -21,8 +21,20 @@ export function attestationCacheFor (chain: ChainTarget, logger: Logger, registr
 
 /** The client's check of an offer: the certificate verifies, is anchored for that very worker, and gives the seal key. */
 export function offerVerifier (cache: AttestationCache): OfferVerifier {
+  // A known worker's offer comes back with the same collateral bytes job after job, and the cache reads the
+  // collateral only for a certificate it has not verified: decoded once per bytes object, not per job (a 7.5 KB JSON
+  // parse on the way to every first token). Stale decoding cannot admit anything: the certificate decides.
+  const decoded = new WeakMap<Uint8Array, Collateral>()
+  const collateralOf = (bytes: Uint8Array): Collateral => {
+    let c = decoded.get(bytes)
+    if (c == null) {
+      c = decodeCollateral(bytes)
+      decoded.set(bytes, c)
+    }
+    return c
+  }
   return async (offer) => {
-    const verified = await cache.verify(offer.certificate, decodeCollateral(offer.collateral), { expectedPeerId: offer.worker })
+    const verified = await cache.verify(offer.certificate, collateralOf(offer.collateral), { expectedPeerId: offer.worker })
     return { sealKey: verified.sealKey }
   }
 }

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { sha256 } from '@noble/hashes/sha2.js'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import type { PeerId } from '@libp2p/interface'
@@ -10,6 +10,7 @@ import { CACHE_MAX_ENTRIES, REFUSAL_TTL_MS, REGISTRY_TTL_MS } from './constants.
 import { attestationReasonOf, type AttestationReason } from './errors.js'
 import { collateralForVerification, establishEvidence, readStanding, toSeconds, toVerified, type CertificateEvidence, type VerifiedCertificate } from './verify.js'
 import type { RegistryView } from './registry.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 export interface AttestationCacheInit {
   registry: RegistryView
@@ -84,7 +85,7 @@ export class AttestationCache {
     this.registryTtlMs = init.registryTtlMs ?? REGISTRY_TTL_MS
     this.refusalTtlMs = init.refusalTtlMs ?? REFUSAL_TTL_MS
     this.maxEntries = init.maxEntries ?? CACHE_MAX_ENTRIES
-    this.log = init.logger ?? pino({ level: 'silent' })
+    this.log = init.logger ?? silentLogger
   }
 
   get size (): number {

@@ -1,4 +1,5 @@
-import { sha256, sha512 } from '@noble/hashes/sha2.js'
+import { createHash } from 'node:crypto'
+import { sha512 } from '@noble/hashes/sha2.js'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { Address } from '@ton/core'
 import * as Digest from 'multiformats/hashes/digest'
@@ -52,7 +53,8 @@ export function signingBytesFor (bodyBytes: Uint8Array): Uint8Array {
 
 /** SHA-256 of the encoded certificate: the hash a worker anchors in its registry entry. */
 export function certificateHash (certificateBytes: Uint8Array): Uint8Array {
-  return sha256(certificateBytes)
+  // OpenSSL: a client hashes the certificate of every job's worker (its cache key), ~4.5 KB; 9x faster than JS here.
+  return new Uint8Array(createHash('sha256').update(certificateBytes).digest())
 }
 
 /** Body fields as callers hold them (any Uint8Array); protons' types want ArrayBuffer-backed arrays. */

@@ -4,7 +4,7 @@ import * as fs from 'node:fs/promises'
 import { join } from 'node:path'
 import * as x509 from '@peculiar/x509'
 import { getCollateral } from '@phala/dcap-qvl'
-import { pino, type Logger } from 'pino'
+import type { Logger } from 'pino'
 import { systemClock, type Clock } from '../common/clock.js'
 import { CocoonError } from '../common/errors.js'
 import { normalizeCollateral, type Collateral } from './collateral.js'
@@ -13,6 +13,7 @@ import { CollateralFetchError, TsmContendedError, TsmEmptyQuoteError, TsmIoError
 import type { TdMeasurements } from './measurements.js'
 import { parseTdxQuote } from './quote.js'
 import type { TeeEvidence, TeeProvider } from './tee.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 const REPORT_DATA_BYTES = 64
 
@@ -116,7 +117,7 @@ export class TdxTeeProvider implements TeeProvider {
     this.fetchCollateral = init.fetchCollateral ?? (async (url, quote) => getCollateral(url, quote))
     this.fs = init.fs ?? nodeFs
     this.now = init.now ?? systemClock
-    this.logger = init.logger ?? pino({ level: 'silent' })
+    this.logger = init.logger ?? silentLogger
   }
 
   /** MRTD and RTMR0-3 as a quote over zero REPORTDATA reports them. */

@@ -1,13 +1,13 @@
 import type { PeerId, Startable } from '@libp2p/interface'
 import { TopicValidatorResult, type GossipSub, type Message } from '@libp2p/gossipsub'
 import type { Logger } from 'pino'
-import { pino } from 'pino'
 import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
 import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS } from './constants.js'
 import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 /**
  * An admission check's verdict: 'accept' as announced, `{ accept }` with a narrowed announcement (e.g. only the
@@ -76,7 +76,7 @@ export class CapacityService implements Startable {
     this.init = init
     this.clock = init.clock ?? systemClock
     this.table = init.table ?? new CapacityTable({ clock: this.clock })
-    this.log = init.logger ?? pino({ level: 'silent' })
+    this.log = init.logger ?? silentLogger
     // Microseconds of wall clock: a restarted worker continues above the seq it used before.
     this.seq = BigInt(this.clock()) * 1000n
   }

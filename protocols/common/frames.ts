@@ -1,10 +1,10 @@
-import { pino } from 'pino'
 import { CocoonError, toCocoonError } from './errors.js'
 import { encodeFrame, FrameDecoder, FrameErrorReason, varintLength } from './frame-decoder.js'
 import type { FrameErrorReasonName } from './frame-decoder.js'
 import type { Stream, StreamCloseEvent, StreamMessageEvent } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { silentLogger } from './silent-logger.js'
 
 export { FrameErrorReason, encodeFrame, FrameDecoder } from './frame-decoder.js'
 export type { FrameErrorReasonName } from './frame-decoder.js'
@@ -86,7 +86,7 @@ export class FrameStream {
     this.writeTimeoutMs = opts.writeTimeoutMs ?? opts.readTimeoutMs
     // at least one whole frame must fit, or a full-size frame could never complete while paused
     this.#maxBufferedBytes = Math.max(opts.maxBufferedBytes ?? 0, opts.maxFrameBytes + varintLength(opts.maxFrameBytes))
-    this.#log = opts.logger ?? pino({ level: 'silent' })
+    this.#log = opts.logger ?? silentLogger
 
     if (stream.status === 'reset' || stream.status === 'aborted') {
       this.#resetError = new Error(`stream is already ${stream.status}`)

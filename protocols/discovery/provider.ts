@@ -1,8 +1,8 @@
 import type { ContentRouting, Startable, TypedEventTarget, Libp2pEvents } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
 import type { Logger } from 'pino'
-import { pino } from 'pino'
 import { PROVIDE_DEBOUNCE_MS, PROVIDE_TIMEOUT_MS, REPROVIDE_INTERVAL_MS } from './constants.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 export interface ProviderComponents {
   contentRouting: ContentRouting
@@ -36,7 +36,7 @@ export class KeyProvider implements Startable {
   constructor (components: ProviderComponents, init: ProviderInit = {}) {
     this.components = components
     this.interval = init.reprovideIntervalMs ?? REPROVIDE_INTERVAL_MS
-    this.log = init.logger ?? pino({ level: 'silent' })
+    this.log = init.logger ?? silentLogger
   }
 
   private readonly onConnect = (): void => {

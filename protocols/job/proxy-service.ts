@@ -3,7 +3,6 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
-import { pino } from 'pino'
 import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, streamingSpeed, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
@@ -19,6 +18,7 @@ import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
 import { validatePresealed, validateRoute } from './route-request.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 /** Most chunks relayed in one send to the client. */
 const RELAY_BATCH_MAX = 64
@@ -72,7 +72,7 @@ export class ProxyService implements Startable {
     this.init = init
     this.limits = init.limits ?? new ClientLimits()
     this.stats = init.stats ?? new WorkerStats()
-    this.log = init.logger ?? pino({ level: 'silent' })
+    this.log = init.logger ?? silentLogger
     this.workStreams = new WarmStreams({
       protocol: WORK_PROTOCOL,
       dial: async (peer, protocol, options) => await components.dialProtocol(peer, protocol, { ...options, maxOutboundStreams: MAX_INBOUND_STREAMS }),

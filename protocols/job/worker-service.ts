@@ -1,6 +1,5 @@
 import type { Connection, PrivateKey, Startable, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
-import { pino } from 'pino'
 import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
@@ -11,6 +10,7 @@ import { CHUNK_COALESCE_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOU
 import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './gen/messages.js'
 import { toGenerateRequest } from './payload.js'
 import { ChunkTranscript } from './transcript.js'
+import { silentLogger } from '../common/silent-logger.js'
 
 export interface WorkServiceComponents {
   handle: (protocol: string, handler: (stream: Stream, connection: Connection) => void | Promise<void>, options?: { maxInboundStreams?: number }) => Promise<void>
@@ -43,7 +43,7 @@ export class WorkService implements Startable {
   constructor (components: WorkServiceComponents, init: WorkServiceInit) {
     this.components = components
     this.init = init
-    this.log = init.logger ?? pino({ level: 'silent' })
+    this.log = init.logger ?? silentLogger
   }
 
   async start (): Promise<void> {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { generateKeyPair, publicKeyFromRaw } from '@libp2p/crypto/keys'
 import { LengthPrefixedDecoder } from '@libp2p/utils'
 import * as varint from 'uint8-varint'
@@ -59,10 +59,27 @@ describe('library patches', () => {
       }
     })
 
+    it('signs with a kept private key object only while the key bytes are unchanged', async () => {
+      const path = fileURLToPath(import.meta.resolve('@libp2p/crypto/keys').replace(/index\.js$/, 'ed25519/index.js'))
+      const ed: { hashAndSign: (key: Uint8Array, msg: Uint8Array) => Uint8Array, hashAndVerify: (key: Uint8Array, sig: Uint8Array, msg: Uint8Array) => boolean } = await import(pathToFileURL(path).href)
+      const a = await generateKeyPair('Ed25519')
+      const b = await generateKeyPair('Ed25519')
+      const msg = new TextEncoder().encode('final')
+      const key = Uint8Array.from(a.raw)
+      for (let round = 0; round < 3; round++) assert.equal(ed.hashAndVerify(a.publicKey.raw, ed.hashAndSign(key, msg), msg), true)
+      // the same buffer now holds another key: the kept object must not sign for the old one
+      key.set(b.raw)
+      const sig = ed.hashAndSign(key, msg)
+      assert.equal(ed.hashAndVerify(b.publicKey.raw, sig, msg), true)
+      assert.equal(ed.hashAndVerify(a.publicKey.raw, sig, msg), false)
+      assert.equal(await a.publicKey.verify(msg, await a.sign(msg)), true)
+    })
+
     it('is the patched build, which keeps imported public keys', async () => {
       const source = await readFile(fileURLToPath(import.meta.resolve('@libp2p/crypto/keys').replace(/index\.js$/, 'ed25519/index.js')), 'utf8')
       assert.match(source, /cocoon patch/)
       assert.match(source, /publicKeyObjects\.get\(x\)/)
+      assert.match(source, /privateKeyObjects\.get\(key\)/)
     })
   })
 

@@ -68,6 +68,8 @@ describe('the cocoon CLI', function () {
       { args: ['--role', 'worker', '--price', 'free'], field: /price: must be a whole number of nanoTON/ },
       { args: ['--role', 'client', '--metrics', 'nope'], field: /metrics: expected HOST:PORT/ },
       { args: ['--role', 'client', '--ton', 'not a url'], field: /ton: expected a URL/ },
+      { args: ['--role', 'client', '--cpus', 'all'], field: /cpus: expected CPU numbers and ranges/ },
+      { args: ['--role', 'client', '--cpus', '4000'], field: /cpus: cannot pin to CPUs 4000/ },
       // Commander's own errors are one line too, naming the flag.
       { args: ['--role', 'proxy', '--no-such-flag'], field: /unknown option '--no-such-flag'/ },
       { args: ['--role'], field: /option '--role <role>' argument missing/ }

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Address } from '@ton/core'
+import { cpusOf, parseCpuList, pinToCpus } from '../../node/cpu-affinity.js'
+import { NodeProcess } from '../../node/network/child.js'
+import { LogBook } from '../net/harness.js'
+
+/** Every thread's allowed CPUs, from /proc (what the kernel enforces, not what taskset says of the main thread). */
+async function threadCpus (pid: number): Promise<string[]> {
+  const tasks = await readdir(`/proc/${pid}/task`)
+  return Promise.all(tasks.map(async t => {
+    const status = await readFile(`/proc/${pid}/task/${t}/status`, 'utf8')
+    return /Cpus_allowed_list:\s*(\S+)/.exec(status)?.[1] ?? '?'
+  }))
+}
+
+describe('pinning a node to CPUs (--cpus)', function () {
+  this.timeout(90_000)
+  const children: ChildProcess[] = []
+  const sleeper = (): ChildProcess => {
+    const child = spawn('sleep', ['60'], { stdio: 'ignore' })
+    children.push(child)
+    return child
+  }
+
+  after(() => { for (const c of children) c.kill('SIGKILL') })
+
+  it('reads taskset CPU lists, and refuses malformed ones with a ConfigError naming the field', () => {
+    assert.deepEqual(parseCpuList('1'), [1])
+    assert.deepEqual(parseCpuList('0,2-4,3'), [0, 2, 3, 4])
+    for (const bad of ['', 'a', '1,', '-1', '1-', '0 1']) {
+      assert.throws(() => parseCpuList(bad), (err: Error & { code?: string }) => err.code === 'CONFIG' && /^cpus: /.test(err.message), bad)
+    }
+    assert.throws(() => parseCpuList('3-1'), /cpus: range 3-1 runs backwards/)
+  })
+
+  it('pins every thread of a process, and says why when it cannot', () => {
+    const child = sleeper()
+    pinToCpus('0', child.pid)
+    assert.equal(cpusOf(child.pid), '0')
+    // valid syntax, but no such CPU here
+    assert.throws(() => pinToCpus('4000', child.pid), /^ConfigError: cpus: cannot pin to CPUs 4000: .*Invalid argument/)
+    assert.equal(cpusOf(child.pid), '0', 'a refused pin changes nothing')
+    const path = process.env.PATH
+    process.env.PATH = '/nonexistent'
+    try {
+      assert.throws(() => pinToCpus('0', child.pid), /cpus: pinning needs the taskset program/)
+    } finally {
+      process.env.PATH = path
+    }
+  })
+
+  it('cocoon start --cpus 0 runs the node, every thread of it, on CPU 0 only', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cocoon-cpus-'))
+    const logs = new LogBook()
+    // A proxy needs a chain in its flags; with no workers it never reads it (nothing listens on port 9).
+    const chain = ['--ton', 'http://127.0.0.1:9/jsonRPC', '--registry', new Address(0, Buffer.alloc(32)).toString()]
+    const proc = new NodeProcess('pinned', ['start', '--role', 'proxy', '--data', join(dir, 'p'), '--cpus', '0', ...chain], logs.onLine)
+    try {
+      await proc.waitFor('started', 60_000)
+      const pid = proc.child.pid!
+      const cpus = await threadCpus(pid)
+      assert.ok(cpus.length > 3, `a running node has libuv and V8 threads (${cpus.length})`)
+      assert.deepEqual([...new Set(cpus)], ['0'], `allowed CPUs per thread: ${cpus.join(' ')}`)
+      assert.equal(logs.records('pinned', 'running on these CPUs only')[0]?.cpus, '0')
+    } finally {
+      await proc.stop(5000)
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
+})

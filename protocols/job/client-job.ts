@@ -126,10 +126,9 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         if (session == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
         const plain = ChunkPayload.decode(session.openChunk({ seq: Number(frame.chunk.seq), ciphertext: frame.chunk.ciphertext }, frame.chunk.final))
         transcript.add(frame.chunk.ciphertext)
-        if (frame.chunk.final) {
-          sealedEnd = plain
-          continue
-        }
+        // The final chunk carries the finish reason and usage, and may carry the last text.
+        if (frame.chunk.final) sealedEnd = plain
+        if (plain.text === '') continue
         produced += plain.text
         const fresh = takeFresh(delivered, produced)
         if (fresh !== '') {

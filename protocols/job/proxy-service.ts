@@ -15,7 +15,7 @@ import {
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
-import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
+import type { ClientFrame, Final, RouteRequest, SealedChunk, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
 import { validatePresealed, validateRoute } from './route-request.js'
 import { silentLogger } from '../common/silent-logger.js'
@@ -294,6 +294,15 @@ export class ProxyService implements Startable {
     return await this.forward(client, queue, dialing, job, outcome)
   }
 
+  /** Relays the answer's end (with any chunks that came with it) in one send, and records the worker's success. */
+  private async finish (client: FrameStream, final: Final, firstChunkAt: number | undefined, outcome: AttemptObservation, chunks: SealedChunk[]): Promise<'done'> {
+    outcome.ok = true
+    outcome.tokensPerSecond = streamingSpeed(final.usage?.completionTokens ?? 0, firstChunkAt, performance.now())
+    await client.writeMany(codecs.proxy, [...chunks.map(chunk => ({ chunk })), { final }])
+    await client.closeWrite()
+    return 'done'
+  }
+
   /** The worker's work stream, warm or dialled now; awaited in `forward` (or aborted when no job comes). */
   private takeWorkStream (worker: PeerId, queue: FrameQueue<ClientFrame>): Promise<Stream> {
     const dialing = this.workStreams.take(worker, requestDeadline(queue))
@@ -349,17 +358,17 @@ export class ProxyService implements Startable {
             next = undefined
           }
           for (const chunk of chunks) this.counters.bytesRelayed += chunk.ciphertext.byteLength
+          if (next?.final != null) {
+            // The end came with the last chunks (a worker sends its final chunk and Final together): one send.
+            return await this.finish(client, next.final, firstChunkAt, outcome, chunks)
+          }
           await client.writeMany(codecs.proxy, chunks.map(chunk => ({ chunk })))
           if (broken != null) return new CocoonError('WORKER_LOST', `worker stream broke: ${broken.message}`, { cause: broken.code })
           if (next == null) continue
           frame = next
         }
         if (frame.final != null) {
-          outcome.ok = true
-          outcome.tokensPerSecond = streamingSpeed(frame.final.usage?.completionTokens ?? 0, firstChunkAt, performance.now())
-          await client.write(codecs.proxy, { final: frame.final })
-          await client.closeWrite()
-          return 'done'
+          return await this.finish(client, frame.final, firstChunkAt, outcome, [])
         } else if (frame.error != null) {
           // Busy workers are worth another try; any other refusal is the job's own problem.
           if (frame.error.code === 'NO_CAPACITY') return new CocoonError('NO_CAPACITY', frame.error.message)

@@ -184,18 +184,22 @@ export class WorkService implements Startable {
         }
       }
       while (writing != null) await writing
-      drain(true)
-      while (writing != null) await writing
     } finally {
       clearTimeout(timer)
     }
     if (writeError != null) throw writeError
-    const last = session.sealChunk(ChunkPayload.encode({ text: '', finishReason, usage }), { final: true })
+    // The end in one write: the text still held for coalescing rides in the sealed final chunk, and Final follows
+    // it in the same send, so the answer's tail costs one frame per hop instead of three.
+    const rest = pending
+    pending = ''
+    const last = session.sealChunk(ChunkPayload.encode({ text: rest, finishReason, usage }), { final: true })
     transcript.add(last.ciphertext)
-    await frames.write(codecs.work, { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } }, { signal })
     const outputHash = wireBytes(transcript.digest())
     const workerSignature = await this.init.privateKey.sign(finalSigningBytes(job.jobId, job.attempt, usage, outputHash))
-    await frames.write(codecs.work, { final: { usage, outputHash, workerSignature: wireBytes(workerSignature) } }, { signal })
+    await frames.writeMany(codecs.work, [
+      { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } },
+      { final: { usage, outputHash, workerSignature: wireBytes(workerSignature) } }
+    ], { signal })
     await frames.closeWrite()
   }
 }

@@ -19,13 +19,14 @@ export const CHUNK_IDLE_TIMEOUT_MS = 15_000
 
 /**
  * How long a worker holds tokens after sending a chunk, so that tokens arriving meanwhile share the next chunk.
- * The first token is never held, and a model slower than one token per CHUNK_COALESCE_MS is never delayed. Every
- * chunk costs a seal, a frame, a relay hop, an open, and on each hop a socket write that wakes the next process:
- * on the 2-core bench machine writes were ~45% of a relaying proxy's CPU. At 8 ms a fast model (1,000+ tokens/s)
- * sends ~8 tokens per chunk and the proxy's CPU per relayed token halved (bench/README.md), while the delay stays
- * under half a 60 Hz frame, invisible in a streamed answer. @default 8 ms
+ * The first token is never held, and a model slower than one token per CHUNK_COALESCE_MS (50 tokens/s) is never
+ * delayed. Every chunk costs a seal, a frame, a relay hop, an open, and on each hop a socket write that wakes the
+ * next process; on the worker that work shares a core with the engine's decoding. Measured on the 2-core bench
+ * machine with the worker on a core of its own (bench/README.md), the network path streamed at 0.84-0.89 of the
+ * engine's own speed with 8 ms, 0.83-0.95 with 16 ms and 0.98-1.05 with 20-24 ms. 20 ms keeps a reader's view at
+ * 50 updates a second, smoother than the eye follows text. @default 20 ms
  */
-export const CHUNK_COALESCE_MS = 8
+export const CHUNK_COALESCE_MS = 20
 
 /** Workers the proxy tries for one job before giving up with WORKER_LOST. @default 3 */
 export const MAX_ATTEMPTS = 3

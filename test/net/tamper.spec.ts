@@ -9,6 +9,9 @@ import { chainVerifier, deadProcesses, nodeIdentity, startRawPeer } from './jobs
 import { startTamperingProxy, type Tampering } from './tamper-proxy.js'
 import { jobsDone } from './trust-traffic.js'
 
+/** Long enough that the worker streams several chunks (it coalesces tokens for CHUNK_COALESCE_MS after each). */
+const MAX_TOKENS = 256
+
 interface Outcome { text: string, done?: Extract<JobEvent, { type: 'done' }>, error?: { code?: string, message: string, data?: Record<string, unknown> } }
 
 describe('a tampering proxy between a client and a real worker', function () {
@@ -26,7 +29,7 @@ describe('a tampering proxy between a client and a real worker', function () {
       await client.dial(proxy.address)
       const out: Outcome = { text: '' }
       try {
-        const req = { model: BUILTIN_MODEL_ID, messages: [{ role: 'user', content: 'what does the proxy see?' }], maxTokens: 24, seed: 5 }
+        const req = { model: BUILTIN_MODEL_ID, messages: [{ role: 'user', content: 'what does the proxy see?' }], maxTokens: MAX_TOKENS, seed: 5 }
         for await (const ev of runJob(req, { dialProtocol: client.dialProtocol.bind(client), proxy: proxy.peerId, verify, signal: AbortSignal.timeout(60_000) })) {
           if (ev.type === 'token') out.text += ev.text
           else if (ev.type === 'done') out.done = ev
@@ -54,7 +57,7 @@ describe('a tampering proxy between a client and a real worker', function () {
   it('relays a whole answer when it tampers with nothing (the relay itself is sound)', async () => {
     honest = await runThrough('none')
     assert.equal(honest.error, undefined, honest.error?.message)
-    assert.equal(honest.done?.usage.completionTokens, 24)
+    assert.equal(honest.done?.usage.completionTokens, MAX_TOKENS)
     assert.ok(honest.text.length > 0)
   })
 

@@ -11,14 +11,15 @@ import { cpusOf, parseCpuList } from '../node/cpu-affinity.js'
 const WORKERS = 1
 
 /**
- * Where the benches run each process, as if on hosts of their own: the worker on the last CPU, alone; the devnet,
- * proxy and client processes on the others. The engine this process runs directly (bench/network.ts) moves to that
- * last CPU for its own runs, while the worker idles, so both engines compared decode alone on the same core and
- * neither pays for the scheduler moving its threads between cores when other processes wake (bench/README.md:
- * unpinned, the worker decoded 25-40% slower during network runs than alone). Undefined where pinning is not
- * possible (not Linux, one CPU, no taskset) or turned off (COCOON_BENCH_PIN=0): everything then runs anywhere.
+ * Where the benches run the engines: the worker on the last CPU, and the engine bench/network.ts runs directly moves
+ * to that same CPU for its own runs (the worker idles meanwhile), so both engines compared decode alone on one core,
+ * as on hosts of their own. Unpinned, the scheduler moves an engine's threads between cores when other processes
+ * wake, and each per-token hand-off then wakes an idle core: the same worker decoded 25-40% slower during network
+ * runs than alone (bench/README.md). Everything else (devnet, proxy, client, this process's light client) runs
+ * anywhere: squeezed onto the other CPU, the first-token path waited on its neighbours. Undefined where pinning is
+ * not possible (not Linux, one CPU, no taskset) or turned off (COCOON_BENCH_PIN=0).
  */
-export const PLACEMENT: { engineCpus: string, otherCpus: string, allCpus: string } | undefined = (() => {
+export const PLACEMENT: { engineCpus: string, allCpus: string } | undefined = (() => {
   if (process.platform !== 'linux' || process.env.COCOON_BENCH_PIN === '0') return undefined
   let allCpus: string
   try {
@@ -28,7 +29,7 @@ export const PLACEMENT: { engineCpus: string, otherCpus: string, allCpus: string
   }
   const allowed = parseCpuList(allCpus)
   if (allowed.length < 2) return undefined
-  return { engineCpus: String(allowed[allowed.length - 1]), otherCpus: allowed.slice(0, -1).join(','), allCpus }
+  return { engineCpus: String(allowed[allowed.length - 1]), allCpus }
 })()
 
 let session: { net?: Promise<TestNetwork> } | undefined
@@ -46,10 +47,10 @@ export async function endNetworkSharing (): Promise<void> {
 
 export async function withTestNetwork<T> (fn: (net: TestNetwork) => Promise<T>): Promise<T> {
   if (session != null) {
-    session.net ??= startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus, nodeCpus: PLACEMENT?.otherCpus })
+    session.net ??= startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus })
     return fn(await session.net)
   }
-  const net = await startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus, nodeCpus: PLACEMENT?.otherCpus })
+  const net = await startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus })
   try {
     return await fn(net)
   } finally {

@@ -5,7 +5,6 @@ import { BUILTIN_MODEL_ID } from '../../models/index.js'
 import { streamChat, listModels } from '../http/index.js'
 import { NodeProcess, type ChildLine } from './child.js'
 import { prepareDevTrust } from './dev-trust.js'
-import { pinToCpus } from '../cpu-affinity.js'
 
 export interface NetworkOptions {
   /** Parent of every node's data directory. @default .cocoon */
@@ -27,8 +26,6 @@ export interface NetworkOptions {
   startTimeoutMs?: number
   /** CPUs for every worker (`cocoon start --cpus`), e.g. to give the engines cores of their own. @default any */
   workerCpus?: string
-  /** CPUs for the devnet, the proxy and the client. @default any */
-  nodeCpus?: string
 }
 
 export interface LocalNetwork {
@@ -59,9 +56,6 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const devnetDir = join(dir, 'devnet')
     log.info({ port: devnetPort }, 'starting the devnet chain')
     processes.push(new NodeProcess('devnet', ['devnet', '--port', String(devnetPort), '--data', devnetDir], opts.onLine))
-    // `cocoon devnet` takes no --cpus: pinned from here, just after it was spawned (its later threads inherit).
-    const devnetPid = processes[0].child.pid
-    if (opts.nodeCpus != null && devnetPid != null) pinToCpus(opts.nodeCpus, devnetPid)
     const cpusFlag = (cpus?: string): string[] => cpus != null ? ['--cpus', cpus] : []
     const endpoint = `http://127.0.0.1:${devnetPort}/jsonRPC`
     await waitForChain(endpoint, processes[0], timeout)
@@ -70,7 +64,7 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const chainFlags = ['--ton', endpoint, '--registry', trust.registry]
 
     const proxyPort = opts.proxyPort ?? 4001
-    const proxy = new NodeProcess('proxy', ['start', '--role', 'proxy', '--data', join(dir, 'proxy'), '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}`, ...chainFlags, ...cpusFlag(opts.nodeCpus)], opts.onLine)
+    const proxy = new NodeProcess('proxy', ['start', '--role', 'proxy', '--data', join(dir, 'proxy'), '--listen', `/ip4/127.0.0.1/tcp/${proxyPort}`, ...chainFlags], opts.onLine)
     processes.push(proxy)
     const proxyStarted = await proxy.waitFor('started', timeout)
     const proxyAddress = `/ip4/127.0.0.1/tcp/${proxyPort}/p2p/${String(proxyStarted.peerId)}`
@@ -83,7 +77,7 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     await Promise.all(workers.map(async w => w.waitFor('started', timeout)))
 
     const http = opts.http ?? '127.0.0.1:8080'
-    const client = new NodeProcess('client', ['start', '--role', 'client', '--data', join(dir, 'client'), '--bootstrap', proxyAddress, '--http', http, ...chainFlags, ...cpusFlag(opts.nodeCpus)], opts.onLine)
+    const client = new NodeProcess('client', ['start', '--role', 'client', '--data', join(dir, 'client'), '--bootstrap', proxyAddress, '--http', http, ...chainFlags], opts.onLine)
     processes.push(client)
     const clientStarted = await client.waitFor('started', timeout)
     const gatewayUrl = String(clientStarted.gateway ?? `http://${http}`)

@@ -67,7 +67,7 @@ export interface TestNetwork extends LocalNetwork {
 }
 
 /** A whole local network (devnet, proxy, workers, client gateway) in a temporary directory on free ports. */
-export async function startTestNetwork (opts: { workers?: number, workerCpus?: string, nodeCpus?: string } = {}): Promise<TestNetwork> {
+export async function startTestNetwork (opts: { workers?: number, workerCpus?: string } = {}): Promise<TestNetwork> {
   const dir = await mkdtemp(join(tmpdir(), 'cocoon-test-'))
   const logs = new LogBook()
   const extra: NodeProcess[] = []
@@ -77,7 +77,6 @@ export async function startTestNetwork (opts: { workers?: number, workerCpus?: s
       dir,
       workers: opts.workers ?? 2,
       workerCpus: opts.workerCpus,
-      nodeCpus: opts.nodeCpus,
       http: `127.0.0.1:${await freePort()}`,
       devnetPort: await freePort(),
       proxyPort: await freePort(),

@@ -83,7 +83,12 @@ async function handle (req: Request): Promise<Record<string, unknown>> {
         announcementsHeard: all.reduce((s, n) => s + n.counts.heard, 0),
         eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
         cpuPercent: cpuPercentSinceReset(),
-        rejects: Object.fromEntries(rejects)
+        rejects: Object.fromEntries(rejects),
+        keeperRepairs: {
+          reidentified: all.reduce((s, n) => s + n.keeper.repairs.reidentified, 0),
+          closedUnidentified: all.reduce((s, n) => s + n.keeper.repairs.closedUnidentified, 0),
+          closedBrokenGossip: all.reduce((s, n) => s + n.keeper.repairs.closedBrokenGossip, 0)
+        }
       }
     }
     case 'listed': {

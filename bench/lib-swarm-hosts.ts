@@ -27,6 +27,8 @@ export interface HostStats {
   /** Share of one core the host process used since the last reset, in percent. */
   cpuPercent: number
   rejects: Record<string, number>
+  /** BootstrapKeeper repairs since the nodes started, summed over the host's nodes. */
+  keeperRepairs: { reidentified: number, closedUnidentified: number, closedBrokenGossip: number }
 }
 
 /** How long one request may take by default; starting a node on a busy machine is the slowest. */

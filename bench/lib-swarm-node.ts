@@ -128,7 +128,7 @@ export async function describeWorker (node: SwarmNode): Promise<Record<string, n
   const connections = node.libp2p.getConnections()
   const links = await Promise.all(connections.map(async c => {
     const identified = await wasIdentified(node.libp2p, c.remotePeer) ? 'identified' : 'never identified'
-    const streams = c.streams.map(st => st.protocol ?? '?').join('+')
+    const streams = c.streams.map(st => `${st.direction === 'inbound' ? 'in' : 'out'}:${st.protocol ?? '?'}`).join('+')
     return `[${c.direction} ${c.status} ${Math.round((Date.now() - c.timeline.open) / 1000)}s, peer ${identified}, streams ${streams === '' ? 'none' : streams}]`
   }))
   return {

@@ -197,6 +197,7 @@ export async function run (): Promise<Record<string, number | string>> {
     const connections = end.flatMap(h => h.connections)
     const sizesAtEnd = end.flatMap(h => h.tableSizes)
     const rejected = rejectSummary(end)
+    const repairs = (k: keyof HostStats['keeperRepairs']): number => end.reduce((s, h) => s + h.keeperRepairs[k], 0)
     const announcementBytes = encodeAnnouncement({ ...syntheticSnapshot(), peerId: new Uint8Array(38), seq: BigInt(Date.now()) * 1000n, ts: BigInt(Date.now()) }).byteLength
 
     return {
@@ -238,7 +239,12 @@ export async function run (): Promise<Record<string, number | string>> {
       announcementsPublishedPerWorkerPerMinute: round(published / (total - proxyCount) / windowMin, 1),
       announcementsAcceptedPerProxyPerMinute: round(heard / proxyCount / windowMin, 1),
       rejectedAnnouncements: rejected.count,
-      rejectedAnnouncementReasons: rejected.text
+      rejectedAnnouncementReasons: rejected.text,
+      // BootstrapKeeper repairs over the whole run (node/bootstrap-keeper.ts): each one a node that would have been
+      // partly or wholly unheard for good
+      keeperReidentified: repairs('reidentified'),
+      keeperClosedUnidentified: repairs('closedUnidentified'),
+      keeperClosedBrokenGossip: repairs('closedBrokenGossip')
     }
   } finally {
     await Promise.all(hosts.map(async h => h.close()))

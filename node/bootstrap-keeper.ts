@@ -1,6 +1,7 @@
 import type { Identify } from '@libp2p/identify'
 import type { Connection, Libp2p, PeerId } from '@libp2p/interface'
 import { multiaddr } from '@multiformats/multiaddr'
+import { DHT_PROTOCOL } from '../protocols/discovery/constants.js'
 
 /** How often the keeper checks this node's connections (and, with none, dials its bootstrap peers again). @default 5 s */
 export const BOOTSTRAP_RETRY_MS = 5_000
@@ -13,6 +14,9 @@ export const IDENTIFY_GRACE_MS = 10_000
 
 /** How long a repeated identify may take before the connection is given up. @default 5 s */
 export const IDENTIFY_RETRY_TIMEOUT_MS = 5_000
+
+/** gossipsub's protocols (meshsub versions, and floodsub which it also speaks). */
+const GOSSIP_PROTOCOL_PREFIXES = ['/meshsub/', '/floodsub/']
 
 /** Peer-store metadata that only a completed identify writes (from the peer's identify message). */
 const IDENTIFIED_MARK = 'AgentVersion'
@@ -35,6 +39,12 @@ export interface BootstrapKeeperOptions {
  *   connection was such a one stayed unheard for good (seen in the 50-node swarm bench: one connection, no gossip
  *   peer, every announcement sent to nobody). This runs identify again on such connections and closes those where
  *   it fails again, so that the rule above dials afresh.
+ * - gossipsub talks over two streams per peer, one opened by each side, and each side opens its own once only: if
+ *   that open fails (a loaded peer), or a stream breaks, gossip between the two is one-sided or gone for as long as
+ *   the connection stays up. A worker whose only connection had our stream but not the peer's published 26
+ *   announcements to nobody (50-node swarm bench). An identified connection to a peer that speaks gossipsub must
+ *   carry both streams once the same grace period is over; one that does not is closed, and a new connection
+ *   starts both afresh.
  */
 export class BootstrapKeeper {
   private timer?: ReturnType<typeof setInterval>
@@ -43,6 +53,8 @@ export class BootstrapKeeper {
   private readonly intervalMs: number
   private readonly identifyGraceMs: number
   private checking = false
+  /** What the keeper repaired so far: identify run again, connections closed for failing it, for broken gossip. */
+  readonly repairs = { reidentified: 0, closedUnidentified: 0, closedBrokenGossip: 0 }
   /** When `start` began listening for identify; connections opened before it are judged by the peer store. */
   private listeningSince = Infinity
   /** Connections known to have completed identify: checked once, never again (no peer-store read every round). */
@@ -68,12 +80,16 @@ export class BootstrapKeeper {
     clearInterval(this.timer)
   }
 
-  /** One round: repairs connections that missed identify, then redials the bootstrap list if none is left. */
+  /**
+   * One round: repairs connections that missed identify, closes those whose gossip is one-sided or gone, then
+   * redials the bootstrap list if none is left.
+   */
   async check (): Promise<void> {
     if (this.checking) return
     this.checking = true
     try {
       await this.repairUnidentified()
+      await this.closeBrokenGossip()
       await this.redial()
     } finally {
       this.checking = false
@@ -101,12 +117,51 @@ export class BootstrapKeeper {
       try {
         await this.libp2p.services.identify.identify(c, { signal: AbortSignal.timeout(IDENTIFY_RETRY_TIMEOUT_MS) })
         this.identified.add(c)
+        this.repairs.reidentified++
       } catch (err) {
+        this.repairs.closedUnidentified++
         await c.close().catch(() => { c.abort(err as Error) })
       }
     }))
   }
 
+  /** Closes identified connections past the grace period that lack a gossip stream either way, between two gossiping peers. */
+  async closeBrokenGossip (): Promise<void> {
+    if (!this.libp2p.getProtocols().some(isGossipProtocol)) return // this node does not gossip
+    const now = Date.now()
+    const connections = this.libp2p.getConnections()
+    // gossipsub keeps its streams on one connection per peer: a second connection to a peer that gossips on the
+    // first is a duplicate, not broken
+    const gossiping = new Set(connections.filter(hasGossipBothWays).map(c => c.remotePeer.toString()))
+    const suspects = connections.filter(c => c.status === 'open' && now - c.timeline.open >= this.identifyGraceMs && this.identified.has(c) &&
+      !gossiping.has(c.remotePeer.toString()) && !carriesWork(c))
+    await Promise.all(suspects.map(async c => {
+      // Only a peer that speaks gossipsub owes us a stream (the peer store holds what its identify said).
+      const protocols = await this.libp2p.peerStore.get(c.remotePeer).then(p => p.protocols, () => [])
+      if (!protocols.some(isGossipProtocol)) return
+      this.repairs.closedBrokenGossip++
+      await c.close().catch((err) => { c.abort(err as Error) })
+    }))
+  }
+
+}
+
+/**
+ * Whether a job, an attestation fetch or a warm stream for one runs on the connection: closing it would cut that
+ * short, so its gossip waits for a later round.
+ */
+function carriesWork (connection: Pick<Connection, 'streams'>): boolean {
+  return connection.streams.some(s => s.protocol?.startsWith('/cocoon/') === true && s.protocol !== DHT_PROTOCOL)
+}
+
+function isGossipProtocol (protocol: string | undefined): boolean {
+  return protocol != null && GOSSIP_PROTOCOL_PREFIXES.some(p => protocol.startsWith(p))
+}
+
+/** Whether the connection carries gossip streams both ways: the one we opened and the one the peer opened. */
+export function hasGossipBothWays (connection: Pick<Connection, 'streams'>): boolean {
+  const gossip = connection.streams.filter(s => isGossipProtocol(s.protocol))
+  return gossip.some(s => s.direction === 'outbound') && gossip.some(s => s.direction === 'inbound')
 }
 
 /**

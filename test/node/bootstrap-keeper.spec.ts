@@ -5,7 +5,7 @@ import { noise } from '@libp2p/noise'
 import { tcp } from '@libp2p/tcp'
 import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import { BootstrapKeeper } from '../../node/bootstrap-keeper.js'
+import { BootstrapKeeper, hasGossipBothWays } from '../../node/bootstrap-keeper.js'
 import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
 
 const PING_PROTOCOL = '/ipfs/ping/1.0.0'
@@ -57,8 +57,10 @@ describe('BootstrapKeeper', function () {
     assert.ok(!(await a.peerStore.get(b.peerId)).protocols.includes(PING_PROTOCOL), 'the connection is open but its peer unidentified')
     assert.equal(connected.length, 0, 'so no protocol user was told of it')
 
-    await new BootstrapKeeper(a, [], { identifyGraceMs: 0 }).check()
+    const keeper = new BootstrapKeeper(a, [], { identifyGraceMs: 0 })
+    await keeper.check()
     assert.ok((await a.peerStore.get(b.peerId)).protocols.includes(PING_PROTOCOL), 'identify ran again and filled in the protocols')
+    assert.deepEqual(keeper.repairs, { reidentified: 1, closedUnidentified: 0, closedBrokenGossip: 0 })
     await until('the topology to be told', () => connected.includes(b.peerId.toString()))
     assert.equal(connection.status, 'open', 'the repaired connection is kept')
   })
@@ -72,6 +74,7 @@ describe('BootstrapKeeper', function () {
     try {
       const connection = await a.dial(b.getMultiaddrs()[0])
       await until('identify to complete', async () => (await a.peerStore.get(b.peerId)).protocols.includes(PING_PROTOCOL))
+      await until('gossip streams both ways', () => hasGossipBothWays(connection))
       let identifies = 0
       const identify = a.services.identify.identify.bind(a.services.identify)
       a.services.identify.identify = async (...args) => { identifies++; return identify(...args) }
@@ -102,11 +105,55 @@ describe('BootstrapKeeper', function () {
     running.push(a)
     const first = await a.dial(mute.getMultiaddrs()[0])
 
-    await new BootstrapKeeper(a, [address], { identifyGraceMs: 0 }).check()
+    const keeper = new BootstrapKeeper(a, [address], { identifyGraceMs: 0 })
+    await keeper.check()
     assert.equal(first.status, 'closed', 'the dead connection was closed')
+    assert.equal(keeper.repairs.closedUnidentified, 1)
     const now = a.getConnections(mute.peerId)
     assert.equal(now.length, 1, 'and the bootstrap peer dialled again')
     assert.notEqual(now[0].id, first.id)
+  })
+
+  it('closes a connection whose peer\'s gossip stream is gone, redials, and the new connection gossips both ways', async () => {
+    const b = await node()
+    const a = await node()
+    running.push(a, b)
+    b.services.pubsub.subscribe('t')
+    const first = await a.dial(b.getMultiaddrs()[0])
+    await until('gossip streams both ways', () => hasGossipBothWays(first))
+    await until('b\'s subscription to reach a', () => a.services.pubsub.getSubscribers('t').some(p => p.equals(b.peerId)))
+    // b's own gossip stream to a fails, as an open under load does: gossipsub never opens another one
+    const onB = b.getConnections(a.peerId)[0]
+    for (const st of onB.streams.filter(st => st.protocol?.startsWith('/meshsub/') === true && st.direction === 'outbound')) st.abort(new Error('lost'))
+    await until('a to see only its own stream', () => !hasGossipBothWays(first))
+    const keeper = new BootstrapKeeper(a, [b.getMultiaddrs()[0].toString()], { identifyGraceMs: 0 })
+    // while a job runs on it, the connection is left alone
+    await b.handle('/cocoon/probe/1.0.0', () => {})
+    const job = await first.newStream('/cocoon/probe/1.0.0')
+    await keeper.check()
+    assert.equal(first.status, 'open', 'a connection carrying a job is not cut')
+    job.abort(new Error('job over'))
+    await until('the job stream to be gone', () => !first.streams.includes(job))
+    await keeper.check()
+    assert.equal(first.status, 'closed', 'the one-sided connection was closed')
+    assert.equal(keeper.repairs.closedBrokenGossip, 1)
+    const now = a.getConnections(b.peerId)
+    assert.equal(now.length, 1, 'and the bootstrap peer dialled again')
+    await until('gossip streams both ways again', () => hasGossipBothWays(now[0]))
+    await until('b\'s subscription to reach a again', () => a.services.pubsub.getSubscribers('t').some(p => p.equals(b.peerId)))
+    await keeper.check()
+    assert.equal(now[0].status, 'open', 'a connection that gossips both ways is kept')
+  })
+
+  it('keeps a connection without gossip streams to a peer that does not speak gossipsub', async () => {
+    const a = await node()
+    const plain = await createLibp2p({ privateKey: await generateKeyPair('Ed25519'), addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] }, transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()], services: { identify: identify() } })
+    await plain.start()
+    running.push(a, plain)
+    const connection = await a.dial(plain.getMultiaddrs()[0])
+    await until('identify to complete', async () => (await a.peerStore.get(plain.peerId)).protocols.length > 0)
+    await new BootstrapKeeper(a, [], { identifyGraceMs: 0 }).check()
+    assert.equal(connection.status, 'open')
   })
 
   it('with no connection at all, dials the bootstrap list', async () => {

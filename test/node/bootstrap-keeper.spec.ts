@@ -7,6 +7,7 @@ import { yamux } from '@libp2p/yamux'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { BootstrapKeeper, hasGossipBothWays } from '../../node/bootstrap-keeper.js'
 import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
+import { GOSSIP_MESH } from '../../protocols/capacity/constants.js'
 
 const PING_PROTOCOL = '/ipfs/ping/1.0.0'
 
@@ -143,6 +144,21 @@ describe('BootstrapKeeper', function () {
     await until('b\'s subscription to reach a again', () => a.services.pubsub.getSubscribers('t').some(p => p.equals(b.peerId)))
     await keeper.check()
     assert.equal(now[0].status, 'open', 'a connection that gossips both ways is kept')
+  })
+
+  it('leaves broken gossip links alone while the node has as many working gossip peers as its mesh wants', async () => {
+    const a = await node()
+    const peers = await Promise.all(Array.from({ length: GOSSIP_MESH.D + 1 }, async () => node()))
+    running.push(a, ...peers)
+    const connections = await Promise.all(peers.map(async p => a.dial(p.getMultiaddrs()[0])))
+    await until('gossip streams both ways', () => connections.every(hasGossipBothWays))
+    const broken = peers[0]
+    for (const st of broken.getConnections(a.peerId)[0].streams.filter(st => st.protocol?.startsWith('/meshsub/') === true && st.direction === 'outbound')) st.abort(new Error('lost'))
+    await until('a to see only its own stream', () => !hasGossipBothWays(connections[0]))
+    const keeper = new BootstrapKeeper(a, [], { identifyGraceMs: 0 })
+    await keeper.check()
+    assert.equal(connections[0].status, 'open', `${GOSSIP_MESH.D} peers still gossip: one broken link is not worth a reconnect`)
+    assert.equal(keeper.repairs.closedBrokenGossip, 0)
   })
 
   it('keeps a connection without gossip streams to a peer that does not speak gossipsub', async () => {

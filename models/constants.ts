@@ -65,6 +65,15 @@ export const SPEED_PROMPT = 'The network of workers answers every question'
 export const SPEED_TOKENS = 32
 /** @default 4 tokens of warm-up first, so first-use allocations do not count. */
 export const SPEED_WARMUP_TOKENS = 4
+/**
+ * The measurement repeats until its runs have taken this long (at most SPEED_MAX_RUNS) and keeps the best run. A fast
+ * model's run lasts milliseconds, at the mercy of one scheduler hiccup: two identical workers started together
+ * announced 1,191 and 610 tokens/s, and proxies ranked them that far apart for good. A slow model's one run already
+ * lasts longer than this, so it pays nothing more. @default 200 ms
+ */
+export const SPEED_MIN_MS = 200
+/** @default 5 runs */
+export const SPEED_MAX_RUNS = 5
 
 /** Default sampling temperature: 0 is greedy, so answers are reproducible unless asked otherwise. */
 export const DEFAULT_TEMPERATURE = 0

@@ -99,7 +99,6 @@ export async function run (): Promise<Record<string, number | string>> {
         gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
       }
     } finally {
-      if (PLACEMENT != null) pinToCpus(PLACEMENT.allCpus)
       await embedded.stop()
       await engine.close()
       await rm(dir, { recursive: true, force: true })

@@ -56,7 +56,6 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const devnetDir = join(dir, 'devnet')
     log.info({ port: devnetPort }, 'starting the devnet chain')
     processes.push(new NodeProcess('devnet', ['devnet', '--port', String(devnetPort), '--data', devnetDir], opts.onLine))
-    const cpusFlag = (cpus?: string): string[] => cpus != null ? ['--cpus', cpus] : []
     const endpoint = `http://127.0.0.1:${devnetPort}/jsonRPC`
     await waitForChain(endpoint, processes[0], timeout)
     const trust = await prepareDevTrust({ devnetDir, devTeeDir: join(dir, 'dev-tee') })
@@ -71,7 +70,8 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
 
     const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) => new NodeProcess(`worker-${i + 1}`, [
       'start', '--role', 'worker', '--data', join(dir, `worker-${i + 1}`), '--bootstrap', proxyAddress,
-      '--dev-tee', join(dir, 'dev-tee'), '--model', opts.model ?? BUILTIN_MODEL_ID, ...chainFlags, ...cpusFlag(opts.workerCpus)
+      '--dev-tee', join(dir, 'dev-tee'), '--model', opts.model ?? BUILTIN_MODEL_ID, ...chainFlags,
+      ...(opts.workerCpus != null ? ['--cpus', opts.workerCpus] : [])
     ], opts.onLine))
     processes.push(...workers)
     await Promise.all(workers.map(async w => w.waitFor('started', timeout)))

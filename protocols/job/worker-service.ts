@@ -190,9 +190,7 @@ export class WorkService implements Startable {
     if (writeError != null) throw writeError
     // The end in one write: the text still held for coalescing rides in the sealed final chunk, and Final follows
     // it in the same send, so the answer's tail costs one frame per hop instead of three.
-    const rest = pending
-    pending = ''
-    const last = session.sealChunk(ChunkPayload.encode({ text: rest, finishReason, usage }), { final: true })
+    const last = session.sealChunk(ChunkPayload.encode({ text: pending, finishReason, usage }), { final: true })
     transcript.add(last.ciphertext)
     const outputHash = wireBytes(transcript.digest())
     const workerSignature = await this.init.privateKey.sign(finalSigningBytes(job.jobId, job.attempt, usage, outputHash))

@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../common/clock.js'
 import { certificateHash, decodeCertificate } from './certificate.js'
 import { checkPresenter, checkRootAccepted, checkStanding, checkValidityWindow, type RegistryStanding } from './checks.js'
 import { encodeCollateral } from './collateral.js'
-import { CACHE_MAX_ENTRIES, REFUSAL_TTL_MS, REGISTRY_TTL_MS } from './constants.js'
+import { CACHE_MAX_ENTRIES, REFUSAL_TTL_MS, REGISTRY_REFRESH_AHEAD, REGISTRY_TTL_MS } from './constants.js'
 import { attestationReasonOf, type AttestationReason } from './errors.js'
 import { collateralForVerification, establishEvidence, readStanding, toSeconds, toVerified, type CertificateEvidence, type VerifiedCertificate } from './verify.js'
 import type { RegistryView } from './registry.js'
@@ -36,6 +36,13 @@ export interface AttestationCacheStats {
 /** Refusals that depend on the certificate bytes (and roots) alone, so replaying the bytes gets the same answer. */
 const STICKY_REASONS: ReadonlySet<AttestationReason> = new Set(['MALFORMED', 'BAD_SIGNATURE', 'ROOT_NOT_ACCEPTED', 'REPORTDATA_MISMATCH', 'IMAGE_NOT_ALLOWED'])
 
+/** A registry answer, good until `until`; `refreshing` while a background re-read is on its way. */
+interface Timed<T> {
+  value: T
+  until: number
+  refreshing?: boolean
+}
+
 interface Refusal {
   error: Error
   until: number
@@ -46,7 +53,7 @@ interface Entry {
   evidence?: CertificateEvidence
   /** In-flight evidence computations, by collateral digest, so concurrent callers share one. */
   pending: Map<string, Promise<CertificateEvidence>>
-  standing?: { value: RegistryStanding, until: number }
+  standing?: Timed<RegistryStanding>
   refusal?: Refusal
   /**
    * QUOTE_INVALID refusals by the collateral they were reached with: whoever hands us a victim's
@@ -66,7 +73,9 @@ function isEmpty (entry: Entry): boolean {
  * DCAP quote verification, binding) is settled once and kept until the certificate's notAfter; the registry
  * part (accepted roots, image allow-list, the worker's entry) is re-read after `registryTtlMs`, so a slashed or
  * unbonded worker is refused again within seconds. Refusals are kept for `refusalTtlMs` so a peer replaying a
- * bad certificate cannot make us burn CPU. Presenter and validity window are checked on every call.
+ * bad certificate cannot make us burn CPU. Presenter and validity window are checked on every call. A registry
+ * answer past REGISTRY_REFRESH_AHEAD of its TTL is re-read in the background while callers keep using it, so a
+ * steady stream of jobs never waits on the chain.
  */
 export class AttestationCache {
   readonly stats: AttestationCacheStats = { hits: 0, misses: 0, refusalsServed: 0 }
@@ -77,7 +86,7 @@ export class AttestationCache {
   private readonly maxEntries: number
   private readonly log: Logger
   private readonly entries = new Map<string, Entry>()
-  private roots?: { value: Promise<Uint8Array[]>, until: number }
+  private roots?: Timed<Promise<Uint8Array[]>>
 
   constructor (init: AttestationCacheInit) {
     this.registry = init.registry
@@ -207,19 +216,43 @@ export class AttestationCache {
   }
 
   private async acceptedRoots (nowMs: number): Promise<Uint8Array[]> {
-    if (this.roots == null || this.roots.until <= nowMs) {
-      const value = this.registry.acceptedRoots()
-      this.roots = { value, until: nowMs + this.registryTtlMs }
-      value.catch(() => { if (this.roots?.value === value) this.roots = undefined })
+    const roots = this.roots
+    if (roots != null && roots.until > nowMs) {
+      if (this.dueForRefresh(roots, nowMs)) {
+        roots.refreshing = true
+        this.registry.acceptedRoots().then(
+          value => { if (this.roots === roots) this.roots = { value: Promise.resolve(value), until: nowMs + this.registryTtlMs } },
+          () => { roots.refreshing = false } // the next caller tries again; the answer held stays good until its TTL
+        )
+      }
+      return await roots.value
     }
-    return await this.roots.value
+    const value = this.registry.acceptedRoots()
+    this.roots = { value, until: nowMs + this.registryTtlMs }
+    value.catch(() => { if (this.roots?.value === value) this.roots = undefined })
+    return await value
   }
 
   private async standing (key: string, entry: Entry, evidence: CertificateEvidence, nowMs: number): Promise<RegistryStanding> {
-    if (entry.standing != null && entry.standing.until > nowMs) return entry.standing.value
+    const held = entry.standing
+    if (held != null && held.until > nowMs) {
+      if (this.dueForRefresh(held, nowMs)) {
+        held.refreshing = true
+        readStanding(this.registry, evidence.certificate.claims).then(
+          value => { if (entry.standing === held) entry.standing = { value, until: nowMs + this.registryTtlMs } },
+          () => { held.refreshing = false }
+        )
+      }
+      return held.value
+    }
     const value = await readStanding(this.registry, evidence.certificate.claims)
     entry.standing = { value, until: nowMs + this.registryTtlMs }
     this.keep(key, entry)
     return value
+  }
+
+  /** Past REGISTRY_REFRESH_AHEAD of its TTL, with no re-read already on its way. Its TTL counts from the read's start. */
+  private dueForRefresh (held: Timed<unknown>, nowMs: number): boolean {
+    return held.refreshing !== true && nowMs >= held.until - this.registryTtlMs * (1 - REGISTRY_REFRESH_AHEAD)
   }
 }

@@ -22,6 +22,15 @@ export const TEE_TDX = 'tdx'
 export const REGISTRY_TTL_MS = 5_000
 
 /**
+ * Share of REGISTRY_TTL_MS after which a registry answer still in use is re-read in the background: callers keep
+ * the cached answer (never older than the TTL) and do not wait for the chain. Without it, every TTL the next job
+ * waited on a chain read on the client and again on the proxy (5-10 ms on the devnet, a round trip to a TON API
+ * in production).
+ * @default 0.5
+ */
+export const REGISTRY_REFRESH_AHEAD = 0.5
+
+/**
  * How long a refusal is remembered per certificate hash.
  * @default 10_000 - long enough that a peer replaying a bad certificate cannot make us re-run the
  * quote verification (a few ms of CPU each), short enough that a worker that just registered is retried soon.

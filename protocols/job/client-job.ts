@@ -82,6 +82,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
   })
   let delivered = opts.resumeFrom ?? ''
   let endInFlight = (): void => {}
+  let finished = false
   try {
     const route: RouteRequest = { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n }
     // Fast path: seal to a worker a proxy offered before and send the job with the route; no offer round trip.
@@ -144,6 +145,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         }
         await checkFinal(current.worker, current.jobId, current.attempt, clear, frame.final.outputHash, frame.final.workerSignature, transcript)
         if (produced.length < delivered.length) throw new CocoonError('WORKER_LOST', 'replacement worker ended before the answer already delivered')
+        finished = true
         yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: current.worker.toString(), priceNanoPerToken: current.priceNanoPerToken }
         return
       } else if (frame.error != null) {
@@ -164,7 +166,10 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
   } finally {
     endInFlight()
     signal.removeEventListener('abort', onAbort)
-    frames.abort(new CocoonError('CANCELLED', 'job over'))
+    // After Final the stream is spent; its teardown (a reset frame, close events, the warm pool's bookkeeping) is
+    // left for after the caller has the answer's end. Any other way out tears it down at once.
+    if (finished) setImmediate(() => { frames.abort(new CocoonError('CANCELLED', 'job over')) })
+    else frames.abort(new CocoonError('CANCELLED', 'job over'))
   }
 }
 

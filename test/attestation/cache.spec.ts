@@ -2,7 +2,7 @@ import type { InMemoryRegistry } from './in-memory-registry.js'
 import { strict as assert } from 'node:assert'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { AttestationCache, decodeCertificate, encodeCertificate, REGISTRY_TTL_MS, REFUSAL_TTL_MS, type TestAuthority } from '../../protocols/attestation/index.js'
+import { AttestationCache, decodeCertificate, encodeCertificate, REGISTRY_REFRESH_AHEAD, REGISTRY_TTL_MS, REFUSAL_TTL_MS, type TestAuthority } from '../../protocols/attestation/index.js'
 import { devRegistry, makeAuthority, makeWorker, ManualClock, thrown, type TestWorker } from './fixtures.js'
 
 describe('attestation: cache', function () {
@@ -44,6 +44,36 @@ describe('attestation: cache', function () {
     const err = await thrown(verify)
     assert.equal(err.data?.reason, 'NOT_REGISTERED')
     assert.equal(cache.stats.misses, 1, 'the quote is not verified again')
+  })
+
+  it('re-reads the registry in the background once an answer in use is past REGISTRY_REFRESH_AHEAD of its TTL', async function () {
+    await verify()
+    const reads = { ...registry.reads }
+    clock.ms += REGISTRY_TTL_MS * REGISTRY_REFRESH_AHEAD + 1
+    worker.register(registry, { active: false })
+    // The first call is answered from what the cache holds (the worker was in good standing a moment ago) and starts
+    // one re-read of roots and entry; a second call meanwhile does not start another.
+    const [first] = await Promise.allSettled([verify(), verify()])
+    assert.equal(first.status, 'fulfilled')
+    await new Promise(resolve => setImmediate(resolve))
+    assert.equal(registry.reads.acceptedRoots, reads.acceptedRoots + 1)
+    assert.equal(registry.reads.workerEntry, reads.workerEntry + 1)
+    // The re-read landed: the slashing counts now, before the first answer's TTL is out.
+    clock.ms += 1
+    assert.equal((await thrown(verify)).data?.reason, 'NOT_REGISTERED')
+  })
+
+  it('never serves a registry answer older than its TTL, and keeps the held one when a background re-read fails', async function () {
+    await verify()
+    clock.ms += REGISTRY_TTL_MS * REGISTRY_REFRESH_AHEAD + 1
+    registry.unreachable = true // the background re-reads fail
+    await verify()
+    await new Promise(resolve => setImmediate(resolve))
+    registry.unreachable = false
+    worker.register(registry, { active: false })
+    await verify() // the answer held is still within its TTL; the failed re-read did not drop it
+    clock.ms += REGISTRY_TTL_MS
+    assert.equal((await thrown(verify)).data?.reason, 'NOT_REGISTERED', 'past the TTL the chain is read again, and waited for')
   })
 
   it('notices a root the registry stopped accepting', async function () {

@@ -17,6 +17,8 @@ export class InMemoryRegistry implements RegistryView {
   private readonly workers = new Map<string, WorkerEntry>()
   /** Number of calls answered, per method. */
   readonly reads = { acceptedRoots: 0, isImageAllowed: 0, isModelAllowed: 0, workerEntry: 0 }
+  /** While set, every read fails as an unreachable chain would. */
+  unreachable = false
 
   acceptRoot (rootHash: Uint8Array): this { this.roots.set(hex(rootHash), rootHash); return this }
   rejectRoot (rootHash: Uint8Array): this { this.roots.delete(hex(rootHash)); return this }
@@ -28,22 +30,30 @@ export class InMemoryRegistry implements RegistryView {
 
   async acceptedRoots (): Promise<Uint8Array[]> {
     this.reads.acceptedRoots++
+    this.failIfUnreachable()
     return [...this.roots.values()]
   }
 
   async isImageAllowed (imageHash: Uint8Array): Promise<boolean> {
     this.reads.isImageAllowed++
+    this.failIfUnreachable()
     return this.images.has(hex(imageHash))
   }
 
   async isModelAllowed (modelHash: Uint8Array): Promise<boolean> {
     this.reads.isModelAllowed++
+    this.failIfUnreachable()
     return this.models.has(hex(modelHash))
   }
 
   async workerEntry (workerKey: Uint8Array): Promise<WorkerEntry | null> {
     this.reads.workerEntry++
+    this.failIfUnreachable()
     const entry = this.workers.get(hex(workerKey))
     return entry == null ? null : { ...entry }
+  }
+
+  private failIfUnreachable (): void {
+    if (this.unreachable) throw new Error('registry unreachable')
   }
 }

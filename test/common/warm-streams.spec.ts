@@ -61,13 +61,14 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await Promise.all([client?.stop(), server?.stop()])
   })
 
-  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number } = {}): WarmStreams => {
+  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number, refillDelayMs?: number } = {}): WarmStreams => {
     pool = new WarmStreams({
       protocol: PROTOCOL,
       dial: async (peer, protocol, options) => await client.dialProtocol(peer, protocol, options),
       maxIdleMs: opts.maxIdleMs ?? 5000,
       keepWarmMs: opts.keepWarmMs,
-      clock: opts.clock
+      clock: opts.clock,
+      refillDelayMs: opts.refillDelayMs
     })
     return pool
   }
@@ -83,6 +84,22 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     assert.equal(await roundTrip(second, 41), 42)
     assert.deepEqual(p.counters, { warm: 1, cold: 1 })
     await second.close()
+  })
+
+  it('opens the next stream refillDelayMs after a close, and a take before then dials at once instead', async () => {
+    const p = makePool({ refillDelayMs: 300 })
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await sleep(100)
+    assert.equal(p.size, 0, 'nothing opened while the answer that just ended may still be on its way')
+    assert.equal(inbound.length, 1)
+    // Asked again before the refill: dial now, and the refill that was waiting is not made on top.
+    const second = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.equal(await roundTrip(second, 3), 4)
+    await sleep(400)
+    assert.equal(inbound.length, 2, 'only the stream the take dialled')
+    assert.deepEqual(p.counters, { warm: 0, cold: 2 })
+    await second.close()
+    await until(() => p.size === 1, 'a warm stream after the second close')
   })
 
   it('never hands out a stream the server closed or reset while it sat idle', async () => {

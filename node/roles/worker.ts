@@ -116,6 +116,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
       return {
         models: host.list().map(h => ({ id: h.model.info.id, sha256: h.model.info.sha256, slots: h.model.slots, busy: h.model.busySlots(), ...h.speed })),
         jobsDone: work.jobsDone,
+        jobsOpenedAhead: work.jobsOpenedAhead,
         certificate: certificate == null ? undefined : { hash: Buffer.from(certificate.hash).toString('hex'), notAfter: certificate.claims.notAfter },
         wallet: workerChain.address
       }

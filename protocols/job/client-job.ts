@@ -7,7 +7,7 @@ import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { SealPreparer, sealJob, type ClientSession } from '../seal/index.js'
 import { codecs } from './codecs.js'
-import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, REQUEST_TIMEOUT_MS } from './constants.js'
+import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_FRAME_BYTES, PRESEALED_ATTEMPT, REQUEST_TIMEOUT_MS } from './constants.js'
 import { ChunkPayload, JobPayload, type ModelSummary, type RouteRequest, type Usage } from './gen/messages.js'
 import type { KnownWorker, KnownWorkers } from './known-workers.js'
 import { ChunkTranscript, checkFinal } from './transcript.js'
@@ -51,8 +51,11 @@ export interface RunJobOptions {
  * replacement runs the same request with the same seed, so its answer repeats what was already delivered; that
  * prefix is checked and swallowed, and only new text is yielded. A divergent replay fails with WORKER_LOST.
  */
-/** Ephemeral keys agreed ahead with the workers this process seals to: no X25519 on the way to the first token. */
-const sealPreparer = new SealPreparer()
+/**
+ * Ephemeral keys agreed ahead with the workers this process seals to, each with a job id and its keys for a
+ * pre-sealed job: no X25519 and no key derivation on the way to the first token.
+ */
+const sealPreparer = new SealPreparer({ jobIdBytes: JOB_ID_BYTES, attempt: PRESEALED_ATTEMPT })
 
 export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGenerator<JobEvent> {
   const signal = opts.signal ?? new AbortController().signal
@@ -70,7 +73,8 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
       .finally(() => frames.abort(new CocoonError('CANCELLED', 'cancelled by client')))
   }
   signal.addEventListener('abort', onAbort, { once: true })
-  const payload = JobPayload.encode({
+  // Sealed per worker: each names the next agreement ready for that worker, so the worker can prepare it.
+  const payloadFor = (sealKey: Uint8Array, next = sealPreparer.upcoming(sealKey)): Uint8Array => JobPayload.encode({
     model: req.model,
     messages: (req.messages ?? []).map(m => ({ role: m.role, content: m.content })),
     prompt: req.prompt,
@@ -78,7 +82,8 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
     temperature: req.temperature,
     topP: req.topP,
     seed: req.seed,
-    stop: req.stop ?? []
+    stop: req.stop ?? [],
+    next: next == null ? undefined : { ephemeralKey: wireBytes(next.ephemeralKey), jobId: wireBytes(next.jobId) }
   })
   let delivered = opts.resumeFrom ?? ''
   let endInFlight = (): void => {}
@@ -86,10 +91,10 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
   try {
     const route: RouteRequest = { model: req.model, maxTokens: req.maxTokens, maxPriceNanoPerToken: req.maxPriceNanoPerToken ?? 0n }
     // Fast path: seal to a worker a proxy offered before and send the job with the route; no offer round trip.
-    const fast = await presealToKnownWorker(req, payload, opts, signal)
+    const fast = await presealToKnownWorker(req, payloadFor, opts, signal)
     if (fast != null) {
       route.preferredWorker = wireBytes(fast.worker.worker.toMultihash().bytes)
-      route.sealed = { jobId: wireBytes(fast.jobId), attempt: 1, ephemeralKey: wireBytes(fast.sealed.sealed.ephemeralKey), ciphertext: wireBytes(fast.sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens }
+      route.sealed = { jobId: wireBytes(fast.jobId), attempt: PRESEALED_ATTEMPT, ephemeralKey: wireBytes(fast.sealed.sealed.ephemeralKey), ciphertext: wireBytes(fast.sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens }
     }
     await frames.write(codecs.client, { route })
     let session: ClientSession | undefined
@@ -102,10 +107,10 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
       if (frame.accepted != null) {
         if (fast == null || current != null) throw new CocoonError('BAD_REQUEST', 'proxy accepted a job that was not pre-sealed')
         session = fast.sealed.session
-        current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken, jobId: fast.jobId, attempt: 1 }
+        current = { worker: fast.worker.worker, priceNanoPerToken: frame.accepted.priceNanoPerToken, jobId: fast.jobId, attempt: PRESEALED_ATTEMPT }
         opts.known?.accepted(req.model, fast.worker.worker, frame.accepted.priceNanoPerToken)
         endInFlight = opts.known?.begin(req.model, fast.worker.worker) ?? endInFlight
-        yield { type: 'offer', worker: fast.worker.worker.toString(), attempt: 1, priceNanoPerToken: frame.accepted.priceNanoPerToken, presealed: true }
+        yield { type: 'offer', worker: fast.worker.worker.toString(), attempt: PRESEALED_ATTEMPT, priceNanoPerToken: frame.accepted.priceNanoPerToken, presealed: true }
       } else if (frame.offer != null) {
         const offer = frame.offer
         // The pre-sealed worker was passed over or lost: seal to the proxy's choice from now on.
@@ -113,7 +118,8 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         endInFlight()
         const worker = peerIdFromMultihash(Digest.decode(offer.workerPeerId))
         const { sealKey } = await opts.verify({ worker, certificate: offer.certificate, collateral: offer.collateral }, signal)
-        const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payload }, sealPreparer.take(sealKey))
+        const agreement = sealPreparer.take(sealKey)
+        const sealed = sealJob({ workerSealKey: sealKey, jobId: offer.jobId, attempt: offer.attempt, plaintext: payloadFor(sealKey) }, agreement)
         session = sealed.session
         current = { worker, priceNanoPerToken: offer.priceNanoPerToken, jobId: offer.jobId, attempt: offer.attempt }
         opts.known?.remember(req.model, { worker, certificate: offer.certificate, collateral: offer.collateral, priceNanoPerToken: offer.priceNanoPerToken })
@@ -177,7 +183,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
  * Seals the job to the known worker the fast path picks, after verifying its certificate again (a cache hit in
  * the verifier). A worker whose certificate no longer verifies is forgotten and the job takes the usual path.
  */
-async function presealToKnownWorker (req: JobRequest, payload: Uint8Array, opts: RunJobOptions, signal: AbortSignal): Promise<{ worker: KnownWorker, jobId: Uint8Array, sealed: SealedJobWithSession } | undefined> {
+async function presealToKnownWorker (req: JobRequest, payloadFor: (sealKey: Uint8Array) => Uint8Array, opts: RunJobOptions, signal: AbortSignal): Promise<{ worker: KnownWorker, jobId: Uint8Array, sealed: SealedJobWithSession } | undefined> {
   const worker = opts.known?.pick(req.model)
   if (worker == null) return undefined
   const maxPrice = req.maxPriceNanoPerToken ?? 0n
@@ -190,8 +196,10 @@ async function presealToKnownWorker (req: JobRequest, payload: Uint8Array, opts:
     opts.known?.forget(req.model, worker.worker)
     return undefined
   }
-  const jobId = randomBytes(JOB_ID_BYTES)
-  return { worker, jobId, sealed: sealJob({ workerSealKey: sealKey, jobId, attempt: 1, plaintext: payload }, sealPreparer.take(sealKey)) }
+  // The job id drawn with the agreement comes with its session keys already derived: sealing is one encryption.
+  const agreement = sealPreparer.take(sealKey)
+  const jobId = agreement.prepared?.jobId ?? randomBytes(JOB_ID_BYTES)
+  return { worker, jobId, sealed: sealJob({ workerSealKey: sealKey, jobId, attempt: PRESEALED_ATTEMPT, plaintext: payloadFor(sealKey) }, agreement) }
 }
 
 type SealedJobWithSession = ReturnType<typeof sealJob>

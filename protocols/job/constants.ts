@@ -52,6 +52,9 @@ export const MAX_INBOUND_STREAMS = 1024
 /** Bytes of random job id. @default 16 */
 export const JOB_ID_BYTES = 16
 
+/** The attempt number of a job the client sealed before any offer (the fast path); the proxy's offers count on from there. */
+export const PRESEALED_ATTEMPT = 1
+
 /** Largest prompt text (all messages together) a client may send. @default 256 KiB */
 export const MAX_PROMPT_BYTES = 256 * 1024
 

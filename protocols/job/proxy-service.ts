@@ -10,7 +10,7 @@ import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import {
   CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
-  MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
+  MAX_INBOUND_STREAMS, PRESEALED_ATTEMPT, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
@@ -140,7 +140,7 @@ export class ProxyService implements Startable {
     const request = { model: route.model, maxPriceNanoPerToken: route.maxPriceNanoPerToken, exclude }
     let lastError: CocoonError | undefined
     // Wire attempt numbers: 1 is the client's pre-sealed job (if any), offers count on from there.
-    let attempt = presealed != null ? 1 : 0
+    let attempt = presealed != null ? PRESEALED_ATTEMPT : 0
     let tries = 0
     let picked: Candidate | undefined
     if (presealed != null) {

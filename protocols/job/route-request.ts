@@ -1,7 +1,7 @@
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { CocoonError } from '../common/errors.js'
-import { JOB_ID_BYTES } from './constants.js'
+import { JOB_ID_BYTES, PRESEALED_ATTEMPT } from './constants.js'
 import type { RouteRequest, SealedJob } from './gen/messages.js'
 
 /** The checks a proxy makes of a client's RouteRequest before it picks a worker; anything off is BAD_REQUEST. */
@@ -10,7 +10,7 @@ import type { RouteRequest, SealedJob } from './gen/messages.js'
 export function validatePresealed (r: RouteRequest): { job: SealedJob, worker: string } {
   const job = r.sealed
   if (job == null || r.preferredWorker == null) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job needs its preferred worker')
-  if (job.attempt !== 1 || job.jobId.byteLength !== JOB_ID_BYTES) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job is attempt 1 with a 16-byte job id')
+  if (job.attempt !== PRESEALED_ATTEMPT || job.jobId.byteLength !== JOB_ID_BYTES) throw new CocoonError('BAD_REQUEST', 'a pre-sealed job is attempt 1 with a 16-byte job id')
   if (job.model !== r.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
   let worker: string
   try {

@@ -4,10 +4,10 @@ import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
-import { openJob, type WorkerSession } from '../seal/index.js'
+import { OpeningPreparer, openJob, type WorkerSession } from '../seal/index.js'
 import { codecs, finalSigningBytes } from './codecs.js'
-import { CHUNK_COALESCE_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
-import { ChunkPayload, JobPayload, type SealedJob, type Usage } from './gen/messages.js'
+import { CHUNK_COALESCE_MS, MAX_FRAME_BYTES, MAX_INBOUND_STREAMS, PRESEALED_ATTEMPT, REQUEST_TIMEOUT_MS, WORK_PROTOCOL } from './constants.js'
+import { ChunkPayload, JobPayload, type NextSeal, type SealedJob, type Usage } from './gen/messages.js'
 import { toGenerateRequest } from './payload.js'
 import { ChunkTranscript } from './transcript.js'
 import { silentLogger } from '../common/silent-logger.js'
@@ -38,12 +38,22 @@ export class WorkService implements Startable {
   private readonly init: WorkServiceInit
   private readonly log: Logger
   private readonly running = new Set<AbortController>()
+  /** Agreements for the ephemeral keys clients announced for their next jobs, done between jobs. */
+  private readonly openings: OpeningPreparer
   jobsDone = 0
+  /** Jobs opened with the agreement their client announced the job before (no X25519 on their way). */
+  jobsOpenedAhead = 0
 
   constructor (components: WorkServiceComponents, init: WorkServiceInit) {
     this.components = components
     this.init = init
     this.log = init.logger ?? silentLogger
+    this.openings = new OpeningPreparer({ sealPrivateKey: init.sealPrivateKey, attempt: PRESEALED_ATTEMPT })
+  }
+
+  /** Openings prepared for announced jobs and not yet used (for tests and status). */
+  get preparedOpenings (): number {
+    return this.openings.size
   }
 
   async start (): Promise<void> {
@@ -62,6 +72,7 @@ export class WorkService implements Startable {
   private async serve (stream: Stream): Promise<void> {
     const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
     const controller = new AbortController()
+    let next: NextSeal | undefined
     try {
       // A stream closed before its first frame asked for nothing (a proxy's warm stream it no longer needs).
       const req = await frames.readOrEnd(codecs.workRequest)
@@ -71,6 +82,7 @@ export class WorkService implements Startable {
       }
       if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
       const { session, payload } = this.open(req.job)
+      next = payload.next
       const model = this.init.findModel(payload.model)
       if (model == null) throw new CocoonError('UNKNOWN_MODEL', `this worker does not serve ${payload.model}`)
       if (model.busySlots() >= model.slots) throw new CocoonError('NO_CAPACITY', 'all slots busy')
@@ -95,13 +107,17 @@ export class WorkService implements Startable {
       }
     } finally {
       if (this.running.delete(controller)) this.init.onLoadChange?.()
+      // The client's next job to us: agree its key now, with the answer sent and the engine idle.
+      if (next != null) this.openings.prepare(next)
     }
   }
 
   private open (job: SealedJob): { session: WorkerSession, payload: JobPayload } {
     let opened
     try {
-      opened = openJob({ sealPrivateKey: this.init.sealPrivateKey, jobId: job.jobId, attempt: job.attempt, sealed: { ephemeralKey: job.ephemeralKey, ciphertext: job.ciphertext } })
+      const prepared = this.openings.take(job.ephemeralKey)
+      opened = openJob({ sealPrivateKey: this.init.sealPrivateKey, jobId: job.jobId, attempt: job.attempt, sealed: { ephemeralKey: job.ephemeralKey, ciphertext: job.ciphertext } }, prepared)
+      if (prepared != null) this.jobsOpenedAhead++
     } catch (err) {
       throw toCocoonError(err, 'INTEGRITY')
     }

@@ -1,8 +1,17 @@
+import { randomBytes } from '@noble/hashes/utils.js'
 import { agreeWith, type Agreement } from './client.js'
-import { checkKey, generateEphemeralKey } from './keys.js'
+import { checkAttempt, checkJobId } from './encoding.js'
+import { checkKey, deriveSessionKeys, generateEphemeralKey } from './keys.js'
+import type { AnnouncedSeal } from './announced.js'
 
-/** Workers whose next agreement is kept ready; a client uses a few. @default 16 */
-const PREPARED_KEYS = 16
+/** Workers whose next agreements are kept ready; a client uses a few. @default 16 */
+const PREPARED_WORKERS = 16
+
+/**
+ * Agreements kept ready per worker: the one the next job takes, and the one after it, whose public half that job
+ * announces to the worker (`upcoming`). @default 2
+ */
+const READY_PER_WORKER = 2
 
 /**
  * How long after a job took an agreement the next one for that worker is made: after the job's own first
@@ -11,29 +20,61 @@ const PREPARED_KEYS = 16
  */
 const REFILL_DELAY_MS = 20
 
+export interface SealPreparerInit {
+  /** Length of the job ids drawn ahead. @default 16 (the job protocol's JOB_ID_BYTES) */
+  jobIdBytes?: number
+  /** The attempt the keys drawn ahead are for. @default 1 (a job sealed before any offer, the job protocol's fast path) */
+  attempt?: number
+}
+
 /**
- * Keeps one ephemeral key agreed ahead with each recently used worker seal key, so that sealing a job, which sits
- * on the path to the first token, needs no X25519 operation: generating the ephemeral key and agreeing it with the
- * worker's key happen between jobs. Each agreement is handed out once (sealJob refuses a used one), and a fresh
- * one is made after. An agreement is as secret as the session keys it will derive, and lives in memory only.
+ * Keeps ephemeral keys agreed ahead with each recently used worker seal key, so that sealing a job, which sits on
+ * the path to the first token, does no X25519 and, for a job sealed under the job id drawn with its agreement, no
+ * key derivation: generating the ephemeral key, agreeing it with the worker's key, drawing a job id and deriving
+ * its session keys happen between jobs. Each agreement is handed out once (sealJob refuses a used one), and a
+ * fresh one is made after. The agreement after the next is ready too, so a job can announce it to the worker
+ * (sealed), which then does its half of the work between jobs as well (OpeningPreparer). Agreements are as secret
+ * as the session keys they derive, and live in memory only.
  */
 export class SealPreparer {
-  private readonly ready = new Map<string, Agreement>()
+  private readonly ready = new Map<string, Agreement[]>()
   private readonly refilling = new Set<string>()
+  private readonly jobIdBytes: number
+  private readonly attempt: number
 
-  /** An agreement for this worker seal key: the one made ahead if there is one, else made now. */
+  constructor (init: SealPreparerInit = {}) {
+    this.jobIdBytes = init.jobIdBytes ?? 16
+    this.attempt = init.attempt ?? 1
+    checkJobId(new Uint8Array(this.jobIdBytes))
+    checkAttempt(this.attempt)
+  }
+
+  /** An agreement for this worker seal key: the first made ahead if there is one, else made now (without a job id). */
   take (workerSealKey: Uint8Array): Agreement {
     checkKey(workerSealKey, 'worker seal key')
     const id = Buffer.from(workerSealKey).toString('hex')
-    const agreed = this.ready.get(id)
-    this.ready.delete(id)
+    const queue = this.ready.get(id)
+    const agreed = queue?.shift()
+    if (queue != null && queue.length === 0) this.ready.delete(id)
     this.refillLater(id, Uint8Array.from(workerSealKey))
     return agreed ?? agreeWith(generateEphemeralKey(), workerSealKey)
   }
 
-  /** How many workers have an agreement ready (for tests and status). */
+  /**
+   * The public half (ephemeral key and job id) of the agreement the next `take` for this key hands out, if one is
+   * ready: what a job announces to the worker so that it can prepare to open the next one.
+   */
+  upcoming (workerSealKey: Uint8Array): AnnouncedSeal | undefined {
+    const next = this.ready.get(Buffer.from(workerSealKey).toString('hex'))?.[0]
+    if (next?.prepared == null) return undefined
+    return { ephemeralKey: next.ephemeralKey, jobId: next.prepared.jobId }
+  }
+
+  /** How many agreements are ready, over all workers (for tests and status). */
   get size (): number {
-    return this.ready.size
+    let n = 0
+    for (const queue of this.ready.values()) n += queue.length
+    return n
   }
 
   private refillLater (id: string, workerSealKey: Uint8Array): void {
@@ -41,13 +82,23 @@ export class SealPreparer {
     this.refilling.add(id)
     setTimeout(() => {
       this.refilling.delete(id)
-      if (this.ready.has(id)) return
+      const queue = this.ready.get(id) ?? []
       try {
-        this.ready.set(id, agreeWith(generateEphemeralKey(), workerSealKey))
+        while (queue.length < READY_PER_WORKER) queue.push(this.prepare(workerSealKey))
       } catch {
         return // a key OpenSSL refuses fails again, and visibly, when a job seals to it
       }
-      while (this.ready.size > PREPARED_KEYS) this.ready.delete(this.ready.keys().next().value as string)
+      // Most recently used last, so the least recently used worker is the one let go.
+      this.ready.delete(id)
+      this.ready.set(id, queue)
+      while (this.ready.size > PREPARED_WORKERS) this.ready.delete(this.ready.keys().next().value as string)
     }, REFILL_DELAY_MS).unref?.()
+  }
+
+  private prepare (workerSealKey: Uint8Array): Agreement {
+    const agreed = agreeWith(generateEphemeralKey(), workerSealKey)
+    const jobId = randomBytes(this.jobIdBytes)
+    const keys = deriveSessionKeys({ sharedSecret: agreed.sharedSecret, jobId, ephemeralKey: agreed.ephemeralKey, workerSealKey: agreed.workerSealKey, attempt: this.attempt })
+    return { ...agreed, prepared: { jobId, attempt: this.attempt, keys } }
   }
 }

@@ -4,6 +4,8 @@ import { AEAD_TAG_BYTES } from './constants.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput, integrityError } from './errors.js'
 import { agree, checkKey, deriveSessionKeys, sealPublicKeyOf } from './keys.js'
+import type { PreparedOpening } from './announced.js'
+import { equalBytes } from '@noble/ciphers/utils.js'
 import type { SealedChunk } from './channel.js'
 import type { SealedJob } from './client.js'
 
@@ -52,9 +54,11 @@ export class WorkerSession {
 
 /**
  * Opens a sealed job. A ciphertext that does not authenticate is `INTEGRITY/TAMPERED`: with an
- * AEAD a wrong key and changed bytes look the same, and either way the job must not run.
+ * AEAD a wrong key and changed bytes look the same, and either way the job must not run. `prepared` is the
+ * agreement done ahead for the job's ephemeral key (OpeningPreparer), used only if it was made for exactly this
+ * ephemeral key and this worker's seal key, and its derived keys only for the same job id and attempt.
  */
-export function openJob (input: OpenJobInput): { plaintext: Uint8Array, session: WorkerSession } {
+export function openJob (input: OpenJobInput, prepared?: PreparedOpening): { plaintext: Uint8Array, session: WorkerSession } {
   checkKey(input.sealPrivateKey, 'seal private key')
   checkJobId(input.jobId)
   checkAttempt(input.attempt)
@@ -68,8 +72,11 @@ export function openJob (input: OpenJobInput): { plaintext: Uint8Array, session:
   const jobId = copyBytes(input.jobId)
   const ephemeralKey = copyBytes(input.sealed.ephemeralKey)
   const workerSealKey = sealPublicKeyOf(input.sealPrivateKey)
-  const sharedSecret = agree(input.sealPrivateKey, ephemeralKey)
-  const keys = deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
+  const ahead = prepared != null && equalBytes(prepared.ephemeralKey, ephemeralKey) && equalBytes(prepared.workerSealKey, workerSealKey) ? prepared : undefined
+  const sharedSecret = ahead?.sharedSecret ?? agree(input.sealPrivateKey, ephemeralKey)
+  const keys = ahead != null && ahead.attempt === input.attempt && equalBytes(ahead.jobId, jobId)
+    ? ahead.keys
+    : deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
   let plaintext: Uint8Array
   try {
     plaintext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).decrypt(input.sealed.ciphertext)

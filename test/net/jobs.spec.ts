@@ -8,6 +8,7 @@ import { CLIENT_MAX_CONCURRENT } from '../../protocols/job/index.js'
 import { startTestNetwork, proc, type TestNetwork } from './harness.js'
 import { startReferenceEngine, type ReferenceEngine } from './jobs-engine.js'
 import { deadProcesses, nodeIdentity, startLightPeer, withEnv, type LightPeer } from './jobs-peers.js'
+import { statusAfter } from './trust-traffic.js'
 
 /**
  * Slots per worker. The network has no job queue: a job for which no worker has a free slot is refused with
@@ -102,6 +103,15 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
     assert.equal(second.text, expected.text)
     assert.deepEqual(offers.map(o => [o.attempt, o.presealed]), [[1, false], [1, true]], 'the first job waited for an offer, the second did not')
     assert.equal(offers[1].worker, offers[0].worker)
+    // The second job announced (sealed) the key of the client's next one; the worker agreed it between jobs, so the
+    // third opens without an X25519 on the worker.
+    const third = await runChat(peer, req, AbortSignal.timeout(60_000))
+    assert.equal(third.text, expected.text)
+    let worker: string | undefined
+    for (const name of ['worker-1', 'worker-2']) if ((await nodeIdentity(net, name)).peerId.toString() === offers[2]?.worker) worker = name
+    assert.ok(worker != null, 'the third job ran on a worker of this network')
+    const status = await statusAfter(join(net.dir, worker), Date.now())
+    assert.ok(Number(status.extra.jobsOpenedAhead) >= 1, `the worker opened no job ahead (status: ${JSON.stringify(status.extra)})`)
   })
 
   it('completes 20 concurrent jobs from 20 light clients, spread over both workers', async () => {

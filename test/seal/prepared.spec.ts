@@ -22,19 +22,43 @@ describe('seals agreed ahead (SealPreparer)', () => {
     assert.equal(new TextDecoder().decode(session.openChunk(chunk, true)), 'an answer')
   })
 
-  it('has the next agreement ready shortly after one is taken, and never hands the same one out twice', async () => {
+  it('keeps the next two agreements ready after one is taken, and never hands the same one out twice', async () => {
     const worker = generateSealKeyPair()
     const preparer = new SealPreparer()
     const first = preparer.take(worker.publicKey)
-    assert.equal(preparer.size, 0, 'nothing was ready for a new worker; the first was made on the spot')
-    await sleep(60)
-    assert.equal(preparer.size, 1, 'one is made ahead for the next job')
+    assert.equal(first.prepared, undefined, 'nothing was ready for a new worker; the first was made on the spot')
+    assert.equal(preparer.upcoming(worker.publicKey), undefined, 'nothing to announce yet')
+    await sleep(100)
+    assert.equal(preparer.size, 2, 'the next job\'s agreement, and the one that job announces')
+    const announced = preparer.upcoming(worker.publicKey)
     const second = preparer.take(worker.publicKey)
+    assert.deepEqual(second.ephemeralKey, announced?.ephemeralKey, 'upcoming names what the next take hands out')
+    assert.deepEqual(second.prepared?.jobId, announced?.jobId)
     assert.notDeepEqual(second.ephemeralKey, first.ephemeralKey)
-    assert.equal(preparer.size, 0, 'taken, so gone')
-    await sleep(60)
+    assert.equal(preparer.size, 1)
     const third = preparer.take(worker.publicKey)
     assert.notDeepEqual(third.ephemeralKey, second.ephemeralKey)
+    assert.equal(preparer.size, 0, 'taken, so gone')
+  })
+
+  it('seals a job under the job id drawn ahead with the keys derived ahead, and it opens on the worker', async () => {
+    const worker = generateSealKeyPair()
+    const preparer = new SealPreparer({ attempt: 1 })
+    preparer.take(worker.publicKey)
+    await sleep(60)
+    const agreed = preparer.take(worker.publicKey)
+    const jobId = agreed.prepared?.jobId
+    assert.ok(jobId != null)
+    const job = { workerSealKey: worker.publicKey, jobId, attempt: 1, plaintext: text.encode('a prompt') }
+    // The keys drawn ahead are what seals it: spoil them, and the worker cannot open the job.
+    const spoiled = { ...agreed, prepared: { ...agreed.prepared!, keys: { ...agreed.prepared!.keys, requestKey: new Uint8Array(32) } } }
+    const bad = sealJob(job, spoiled)
+    assert.throws(() => openJob({ sealPrivateKey: worker.privateKey, jobId, attempt: 1, sealed: bad.sealed }), (err: unknown) => err instanceof CocoonError && err.code === 'INTEGRITY')
+    const good = sealJob(job, { ...agreed })
+    assert.equal(new TextDecoder().decode(openJob({ sealPrivateKey: worker.privateKey, jobId, attempt: 1, sealed: good.sealed }).plaintext), 'a prompt')
+    // Another job id (a proxy's offer) or attempt derives its keys as usual from the same agreement.
+    const offered = sealJob({ ...job, jobId: randomBytes(16), attempt: 2 }, { ...agreed })
+    assert.equal(openJob({ sealPrivateKey: worker.privateKey, jobId: offered.session.jobId, attempt: 2, sealed: offered.sealed }).plaintext.byteLength, 8)
   })
 
   it('refuses to seal twice with one agreement (that would reuse keys and nonces)', () => {

@@ -2924,6 +2924,7 @@ export interface JobPayload {
   topP?: number
   seed: number
   stop: string[]
+  next?: NextSeal
 }
 
 export namespace JobPayload {
@@ -2978,6 +2979,11 @@ export namespace JobPayload {
             w.uint32(66)
             w.string(value)
           }
+        }
+
+        if (obj.next != null) {
+          w.uint32(74)
+          NextSeal.codec().encode(obj.next, w)
         }
 
         if (opts.lengthDelimited !== false) {
@@ -3038,6 +3044,12 @@ export namespace JobPayload {
               }
 
               obj.stop.push(reader.string())
+              break
+            }
+            case 9: {
+              obj.next = NextSeal.codec().decode(reader, reader.uint32(), {
+                limits: opts.limits?.next
+              })
               break
             }
             default: {
@@ -3135,6 +3147,13 @@ export namespace JobPayload {
 
               break
             }
+            case 9: {
+              yield * NextSeal.codec().stream(reader, reader.uint32(), `${prefix}.next`, {
+                limits: opts.limits?.next
+              })
+
+              break
+            }
             default: {
               reader.skipType(tag & 7)
               break
@@ -3195,6 +3214,16 @@ export namespace JobPayload {
     value: string
   }
 
+  export interface JobPayloadNextEphemeralKeyFieldEvent {
+    field: '$.next.ephemeralKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface JobPayloadNextJobIdFieldEvent {
+    field: '$.next.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
   export function encode (obj: Partial<JobPayload>): Uint8Array<ArrayBuffer> {
     return encodeMessage(obj, JobPayload.codec())
   }
@@ -3203,8 +3232,120 @@ export namespace JobPayload {
     return decodeMessage(buf, JobPayload.codec(), opts)
   }
 
-  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPayload>): Generator<JobPayloadModelFieldEvent | JobPayloadMessagesRoleFieldEvent | JobPayloadMessagesContentFieldEvent | JobPayloadPromptFieldEvent | JobPayloadMaxTokensFieldEvent | JobPayloadTemperatureFieldEvent | JobPayloadTopPFieldEvent | JobPayloadSeedFieldEvent | JobPayloadStopFieldEvent> {
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<JobPayload>): Generator<JobPayloadModelFieldEvent | JobPayloadMessagesRoleFieldEvent | JobPayloadMessagesContentFieldEvent | JobPayloadPromptFieldEvent | JobPayloadMaxTokensFieldEvent | JobPayloadTemperatureFieldEvent | JobPayloadTopPFieldEvent | JobPayloadSeedFieldEvent | JobPayloadStopFieldEvent | JobPayloadNextEphemeralKeyFieldEvent | JobPayloadNextJobIdFieldEvent> {
     return streamMessage(buf, JobPayload.codec(), opts)
+  }
+}
+
+export interface NextSeal {
+  ephemeralKey: Uint8Array<ArrayBuffer>
+  jobId: Uint8Array<ArrayBuffer>
+}
+
+export namespace NextSeal {
+  let _codec: Codec<NextSeal>
+
+  export const codec = (): Codec<NextSeal> => {
+    if (_codec == null) {
+      _codec = message<NextSeal>((obj, w, opts = {}) => {
+        if (opts.lengthDelimited !== false) {
+          w.fork()
+        }
+
+        if ((obj.ephemeralKey != null && obj.ephemeralKey.byteLength > 0)) {
+          w.uint32(10)
+          w.bytes(obj.ephemeralKey)
+        }
+
+        if ((obj.jobId != null && obj.jobId.byteLength > 0)) {
+          w.uint32(18)
+          w.bytes(obj.jobId)
+        }
+
+        if (opts.lengthDelimited !== false) {
+          w.ldelim()
+        }
+      }, (reader, length, opts = {}) => {
+        const obj: any = {
+          ephemeralKey: uint8ArrayAlloc(0),
+          jobId: uint8ArrayAlloc(0)
+        }
+
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              obj.ephemeralKey = reader.bytes()
+              break
+            }
+            case 2: {
+              obj.jobId = reader.bytes()
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+
+        return obj
+      }, function * (reader, length, prefix, opts = {}) {
+        const end = length == null ? reader.len : reader.pos + length
+
+        while (reader.pos < end) {
+          const tag = reader.uint32()
+
+          switch (tag >>> 3) {
+            case 1: {
+              yield {
+                field: `${prefix}.ephemeralKey`,
+                value: reader.bytes()
+              }
+              break
+            }
+            case 2: {
+              yield {
+                field: `${prefix}.jobId`,
+                value: reader.bytes()
+              }
+              break
+            }
+            default: {
+              reader.skipType(tag & 7)
+              break
+            }
+          }
+        }
+      })
+    }
+
+    return _codec
+  }
+
+  export interface NextSealEphemeralKeyFieldEvent {
+    field: '$.ephemeralKey'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export interface NextSealJobIdFieldEvent {
+    field: '$.jobId'
+    value: Uint8Array<ArrayBuffer>
+  }
+
+  export function encode (obj: Partial<NextSeal>): Uint8Array<ArrayBuffer> {
+    return encodeMessage(obj, NextSeal.codec())
+  }
+
+  export function decode (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NextSeal>): NextSeal {
+    return decodeMessage(buf, NextSeal.codec(), opts)
+  }
+
+  export function stream (buf: Uint8Array | Uint8ArrayList, opts?: DecodeOptions<NextSeal>): Generator<NextSealEphemeralKeyFieldEvent | NextSealJobIdFieldEvent> {
+    return streamMessage(buf, NextSeal.codec(), opts)
   }
 }
 

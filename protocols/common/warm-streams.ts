@@ -4,14 +4,15 @@ import type { Clock } from './clock.js'
 /**
  * Opening a libp2p stream costs a multistream-select round trip plus ~2 ms of CPU on both ends (peer store
  * merge, loggers, negotiation), and `negotiateFully: false` does not skip the round trip in libp2p 3. On the job
- * path that is paid twice before the first token (client -> proxy, proxy -> worker). WarmStreams keeps one
- * stream per peer already negotiated, so a job takes an open stream and the next one is opened in the
+ * path that is paid twice before the first token (client -> proxy, proxy -> worker). WarmStreams keeps streams
+ * to each peer already negotiated, so a job takes an open stream and its replacement is opened in the
  * background, off the critical path.
  *
- * The next stream is opened a little after the one handed out closes (`refillDelayMs`), not at once: the close
- * comes as a job's answer ends, and opening a stream then (~1 ms of CPU on each end) delayed the answer's last
- * frame on its way to the caller (0.9 ms more from the proxy's last send to the client's read, traced). A take in
- * between dials at once, as it would with no stream ready.
+ * Two per peer (`depth`): a proxy often sends a worker a job right after another ended, before that stream's
+ * replacement is open; with one warm stream such a job waited ~2 ms for a dial (traced in bench/network.ts, where
+ * every network run follows a gateway run). The replacement is opened a little after the stream handed out
+ * closes (`refillDelayMs`), not at once: the close comes as a job's answer ends, and opening a stream then (~1 ms
+ * of CPU on each end) delayed the answer's last frame on its way to the caller (0.6 ms, traced).
  *
  * Only peers used recently are kept warm, and an idle stream is replaced before the server's first-frame
  * deadline would end it. A stream on which anything arrives while idle (an error frame, a close, a reset) is
@@ -26,36 +27,45 @@ export interface WarmStreamsInit {
   keepWarmMs?: number
   /** Deadline of a background dial. @default 10 s */
   dialTimeoutMs?: number
-  /** How long after a handed-out stream closes the next one is opened. @default REFILL_DELAY_MS */
+  /** How long after a handed-out stream closes its replacement is opened. @default REFILL_DELAY_MS */
   refillDelayMs?: number
+  /** Idle streams kept per peer. @default WARM_DEPTH */
+  depth?: number
   clock?: Clock
 }
+
+/** @default 10 ms: past the end of the answer whose stream just closed, well before a person asks again. */
+export const REFILL_DELAY_MS = 10
+
+/** @default 2: a job right after another finds one warm. */
+export const WARM_DEPTH = 2
 
 interface Idle {
   stream: Stream
   openedAt: number
   spoiled: boolean
   release: () => void
+  /** Replaces it before the server's first-frame deadline. */
+  timer?: ReturnType<typeof setTimeout>
 }
 
 interface PeerState {
   peer: PeerId
-  idle?: Idle
-  dialing?: Promise<void>
+  /** Oldest first. */
+  idle: Idle[]
+  /** Background dials on their way. */
+  dialing: Set<Promise<void>>
   lastTaken: number
-  timer?: ReturnType<typeof setTimeout>
   /** A refill waiting for `refillDelayMs`. */
   refillTimer?: ReturnType<typeof setTimeout>
 }
-
-/** @default 10 ms: past the end of the answer whose stream just closed, well before a person asks again. */
-export const REFILL_DELAY_MS = 10
 
 export class WarmStreams {
   readonly protocol: string
   private readonly init: WarmStreamsInit
   private readonly clock: Clock
   private readonly keepWarmMs: number
+  private readonly depth: number
   private readonly peers = new Map<string, PeerState>()
   private stopped = false
   /** Streams handed out warm and opened on demand, for status and tests. */
@@ -66,35 +76,31 @@ export class WarmStreams {
     this.protocol = init.protocol
     this.clock = init.clock ?? Date.now
     this.keepWarmMs = init.keepWarmMs ?? 60_000
+    this.depth = Math.max(1, init.depth ?? WARM_DEPTH)
   }
 
   /**
    * A negotiated stream to `peer`: a warm one when there is one, else a fresh dial. When the stream handed out
-   * closes, another is opened in the background for the next caller: not before, so that opening it does not
-   * take CPU from the job that is starting (both ends pay for a stream open).
+   * closes, its replacement is opened in the background: not before, so that opening it does not take CPU from
+   * the job that is starting (both ends pay for a stream open).
    */
   async take (peer: PeerId, signal: AbortSignal): Promise<Stream> {
     const key = peer.toString()
     let state = this.peers.get(key)
     if (state == null) {
-      state = { peer, lastTaken: 0 }
+      state = { peer, idle: [], dialing: new Set(), lastTaken: 0 }
       this.peers.set(key, state)
     }
     state.lastTaken = this.clock()
-    clearTimeout(state.refillTimer)
-    state.refillTimer = undefined
+    let stream = this.takeIdle(state)
     // A stream already on its way is closer than a new dial.
-    if (state.idle == null && state.dialing != null) await raceAbort(state.dialing, signal)
-    const idle = state.idle
-    state.idle = undefined
-    clearTimeout(state.timer)
-    if (idle != null) idle.release()
-    let stream: Stream
-    if (idle != null && usable(idle, this.clock(), this.init.maxIdleMs)) {
+    if (stream == null && state.dialing.size > 0) {
+      await raceAbort(Promise.race(state.dialing), signal)
+      stream = this.takeIdle(state)
+    }
+    if (stream != null) {
       this.counters.warm++
-      stream = idle.stream
     } else {
-      if (idle != null) idle.stream.abort(new Error('warm stream went stale'))
       this.counters.cold++
       stream = await this.init.dial(peer, this.protocol, { signal })
     }
@@ -103,7 +109,7 @@ export class WarmStreams {
     return stream
   }
 
-  /** Drops the peer's warm stream (e.g. the peer failed a job); it is dialled again on its next use. */
+  /** Drops the peer's warm streams (e.g. the peer failed a job); it is dialled again on its next use. */
   forget (peer: PeerId): void {
     const state = this.peers.get(peer.toString())
     if (state == null) return
@@ -120,26 +126,31 @@ export class WarmStreams {
   /** How many idle streams are held now. */
   get size (): number {
     let n = 0
-    for (const s of this.peers.values()) if (s.idle != null) n++
+    for (const s of this.peers.values()) n += s.idle.length
     return n
   }
 
+  /** The oldest usable idle stream, throwing away the ones that are not. */
+  private takeIdle (state: PeerState): Stream | undefined {
+    const now = this.clock()
+    while (state.idle.length > 0) {
+      const idle = state.idle.shift() as Idle
+      clearTimeout(idle.timer)
+      idle.release()
+      if (usable(idle, now, this.init.maxIdleMs)) return idle.stream
+      idle.stream.abort(new Error('warm stream went stale'))
+    }
+    return undefined
+  }
+
   private discard (state: PeerState): void {
-    clearTimeout(state.timer)
     clearTimeout(state.refillTimer)
     state.refillTimer = undefined
-    const idle = state.idle
-    state.idle = undefined
-    if (idle != null) {
-      idle.release()
-      // Closing (not resetting) lets the server's read end cleanly.
-      void idle.stream.close().catch(() => idle.stream.abort(new Error('warm stream discarded')))
-    }
+    for (const idle of state.idle.splice(0)) close(idle)
   }
 
   private refillSoon (state: PeerState): void {
-    if (this.stopped) return
-    clearTimeout(state.refillTimer)
+    if (this.stopped || state.refillTimer != null) return
     state.refillTimer = setTimeout(() => {
       state.refillTimer = undefined
       this.refill(state)
@@ -147,37 +158,58 @@ export class WarmStreams {
     state.refillTimer.unref?.()
   }
 
+  /** Opens streams until `depth` are idle or on their way, for a peer still in use. */
   private refill (state: PeerState): void {
-    if (this.stopped || state.dialing != null || state.idle != null || this.peers.get(state.peer.toString()) !== state) return
+    if (this.stopped || this.peers.get(state.peer.toString()) !== state) return
     if (this.clock() - state.lastTaken > this.keepWarmMs) {
+      this.discard(state)
       this.peers.delete(state.peer.toString())
       return
     }
-    state.dialing = (async () => {
-      try {
-        const stream = await this.init.dial(state.peer, this.protocol, { signal: AbortSignal.timeout(this.init.dialTimeoutMs ?? 10_000) })
-        if (this.stopped || this.peers.get(state.peer.toString()) !== state) {
-          void stream.close().catch(() => stream.abort(new Error('not needed')))
-          return
-        }
-        state.idle = watchIdle(stream, this.clock())
-        clearTimeout(state.timer)
-        state.timer = setTimeout(() => { this.renew(state) }, this.init.maxIdleMs)
-        state.timer.unref?.()
-      } catch {
-        // The peer is unreachable for now: forget it; its next take dials on demand and starts over.
-        if (this.peers.get(state.peer.toString()) === state) this.peers.delete(state.peer.toString())
-      } finally {
-        state.dialing = undefined
+    for (let n = state.idle.length + state.dialing.size; n < this.depth; n++) this.dialOne(state)
+  }
+
+  private dialOne (state: PeerState): void {
+    const dialing = this.dialIdle(state)
+    state.dialing.add(dialing)
+    void dialing.finally(() => state.dialing.delete(dialing))
+  }
+
+  private async dialIdle (state: PeerState): Promise<void> {
+    try {
+      const stream = await this.init.dial(state.peer, this.protocol, { signal: AbortSignal.timeout(this.init.dialTimeoutMs ?? 10_000) })
+      if (this.stopped || this.peers.get(state.peer.toString()) !== state) {
+        void stream.close().catch(() => stream.abort(new Error('not needed')))
+        return
       }
-    })()
+      const idle = watchIdle(stream, this.clock())
+      idle.timer = setTimeout(() => { this.renew(state, idle) }, this.init.maxIdleMs)
+      idle.timer.unref?.()
+      state.idle.push(idle)
+    } catch {
+      // The peer is unreachable for now: forget it; its next take dials on demand and starts over.
+      if (this.peers.get(state.peer.toString()) === state) {
+        this.discard(state)
+        this.peers.delete(state.peer.toString())
+      }
+    }
   }
 
   /** An idle stream is about to outlive the server's patience: replace it (refill lets an unused peer go). */
-  private renew (state: PeerState): void {
-    this.discard(state)
+  private renew (state: PeerState, idle: Idle): void {
+    const at = state.idle.indexOf(idle)
+    if (at < 0) return
+    state.idle.splice(at, 1)
+    close(idle)
     this.refill(state)
   }
+}
+
+/** Closing (not resetting) lets the server's read end cleanly. */
+function close (idle: Idle): void {
+  clearTimeout(idle.timer)
+  idle.release()
+  void idle.stream.close().catch(() => idle.stream.abort(new Error('warm stream discarded')))
 }
 
 async function raceAbort (p: Promise<void>, signal: AbortSignal): Promise<void> {

@@ -61,14 +61,16 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await Promise.all([client?.stop(), server?.stop()])
   })
 
-  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number, refillDelayMs?: number } = {}): WarmStreams => {
+  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number, refillDelayMs?: number, depth?: number } = {}): WarmStreams => {
     pool = new WarmStreams({
       protocol: PROTOCOL,
       dial: async (peer, protocol, options) => await client.dialProtocol(peer, protocol, options),
       maxIdleMs: opts.maxIdleMs ?? 5000,
       keepWarmMs: opts.keepWarmMs,
       clock: opts.clock,
-      refillDelayMs: opts.refillDelayMs
+      refillDelayMs: opts.refillDelayMs,
+      // one warm stream per peer unless a test is about depth: counts of streams opened stay exact
+      depth: opts.depth ?? 1
     })
     return pool
   }
@@ -86,20 +88,34 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await second.close()
   })
 
-  it('opens the next stream refillDelayMs after a close, and a take before then dials at once instead', async () => {
+  it('opens the replacement refillDelayMs after a close, and a take before then dials at once', async () => {
     const p = makePool({ refillDelayMs: 300 })
     await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
     await sleep(100)
     assert.equal(p.size, 0, 'nothing opened while the answer that just ended may still be on its way')
     assert.equal(inbound.length, 1)
-    // Asked again before the refill: dial now, and the refill that was waiting is not made on top.
     const second = await p.take(server.peerId, AbortSignal.timeout(5000))
     assert.equal(await roundTrip(second, 3), 4)
-    await sleep(400)
-    assert.equal(inbound.length, 2, 'only the stream the take dialled')
     assert.deepEqual(p.counters, { warm: 0, cold: 2 })
+    await until(() => p.size === 1, 'the replacement, opened once the delay is out')
+    assert.equal(inbound.length, 3)
     await second.close()
-    await until(() => p.size === 1, 'a warm stream after the second close')
+  })
+
+  it('keeps two streams warm by default, so a job right after another finds one open', async () => {
+    const p = makePool({ depth: 2 })
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await until(() => p.size === 2, 'two warm streams')
+    const first = await p.take(server.peerId, AbortSignal.timeout(5000))
+    const second = await p.take(server.peerId, AbortSignal.timeout(5000))
+    assert.deepEqual(p.counters, { warm: 2, cold: 1 }, 'both back-to-back jobs found a warm stream')
+    assert.equal(await roundTrip(first, 5), 6)
+    assert.equal(await roundTrip(second, 7), 8)
+    await first.close()
+    await second.close()
+    await until(() => p.size === 2, 'two warm streams again')
+    await sleep(100)
+    assert.equal(inbound.length, 5, 'no more than two were opened to replace two')
   })
 
   it('never hands out a stream the server closed or reset while it sat idle', async () => {

@@ -48,7 +48,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
     sealPrivateKey,
     privateKey: parts.privateKey,
     findModel: (m) => host.get(m),
-    onLoadChange: () => capacity.announceSoon(),
+    onLoadChange: () => { capacity.loadChanged(work.activeJobs, host.list().reduce((n, h) => n + h.model.slots, 0)) },
     logger: logger.child({ component: 'work' })
   })
 

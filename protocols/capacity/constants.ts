@@ -28,6 +28,21 @@ export const ENTRY_TTL_MS = 3 * ANNOUNCE_INTERVAL_MS + 1_000
  */
 export const SUBSCRIBER_ANNOUNCE_DELAY_MS = 20
 
+/**
+ * How long a worker waits to announce a change in its load (a job started or ended), gathering the changes made
+ * meanwhile into one announcement: a job shorter than this has its start and end in one message, where each used
+ * to send two. Each announcement costs every node of the swarm a signature check, and on the worker a signature
+ * and a publish that, landing mid-answer, came out of the engine's core. Proxies count their own jobs on a worker
+ * at once and do not wait for it. @default 250 ms
+ */
+export const LOAD_ANNOUNCE_DELAY_MS = 250
+
+/**
+ * How long a worker waits to announce that it just filled its last slot, or has a free one again: these change
+ * whether proxies may send it jobs at all, so they do not wait for LOAD_ANNOUNCE_DELAY_MS. @default 20 ms
+ */
+export const FULL_CHANGE_ANNOUNCE_DELAY_MS = 20
+
 /** How often expired entries are removed (they are invisible to selection from the moment they expire). @default 500 ms */
 export const PRUNE_INTERVAL_MS = 500
 

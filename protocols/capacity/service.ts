@@ -4,7 +4,7 @@ import type { Logger } from 'pino'
 import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
-import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS } from './constants.js'
+import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, FULL_CHANGE_ANNOUNCE_DELAY_MS, LOAD_ANNOUNCE_DELAY_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS } from './constants.js'
 import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
 import { silentLogger } from '../common/silent-logger.js'
@@ -68,6 +68,10 @@ export class CapacityService implements Startable {
   private unheard = false
   private pruneTimer?: ReturnType<typeof setInterval>
   private pending?: ReturnType<typeof setTimeout>
+  /** When the pending announcement goes out (clock ms). */
+  private pendingAt = 0
+  /** Whether the last load change left every slot busy. */
+  private full = false
   /** Announcements the validator decoded and accepted, handed to the message handler so it need not decode again. */
   private readonly accepted = new WeakMap<Message, CapacityAnnouncement>()
 
@@ -119,13 +123,30 @@ export class CapacityService implements Startable {
     try { pubsub.unsubscribe(CAPACITY_TOPIC) } catch {}
   }
 
-  /** Publishes soon (coalescing bursts of changes into one message). */
+  /**
+   * Publishes within `delayMs`, gathering the changes made meanwhile into one message. An announcement already
+   * pending goes out at the earlier of its time and this one.
+   */
   announceSoon (delayMs = 100): void {
-    if (this.init.snapshot == null || this.pending != null) return
+    if (this.init.snapshot == null) return
+    const at = this.clock() + delayMs
+    if (this.pending != null && this.pendingAt <= at) return
+    clearTimeout(this.pending)
+    this.pendingAt = at
     this.pending = setTimeout(() => {
       this.pending = undefined
       void this.announce()
     }, delayMs)
+  }
+
+  /**
+   * A worker's load changed (`active` jobs on `slots` slots). Filling the last slot, or freeing one when full, is
+   * announced at once (FULL_CHANGE_ANNOUNCE_DELAY_MS); any other change within LOAD_ANNOUNCE_DELAY_MS.
+   */
+  loadChanged (active: number, slots: number): void {
+    const full = active >= slots
+    this.announceSoon(full !== this.full ? FULL_CHANGE_ANNOUNCE_DELAY_MS : LOAD_ANNOUNCE_DELAY_MS)
+    this.full = full
   }
 
   /** Publishes the current snapshot now and restarts the refresh period. */

@@ -4,7 +4,8 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { GossipSub } from '@libp2p/gossipsub'
 import type { PeerId } from '@libp2p/interface'
 import {
-  CAPACITY_TOPIC, CapacityAnnouncement, CapacityService, SUBSCRIBER_ANNOUNCE_DELAY_MS, type CapacitySnapshot
+  CAPACITY_TOPIC, CapacityAnnouncement, CapacityService, FULL_CHANGE_ANNOUNCE_DELAY_MS, LOAD_ANNOUNCE_DELAY_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS,
+  type CapacitySnapshot
 } from '../../protocols/capacity/index.js'
 import { announcement } from './fixtures.js'
 
@@ -88,6 +89,27 @@ describe('capacity announce cadence', function () {
     pubsub.peerSubscribes(peerIdFromPrivateKey(await generateKeyPair('Ed25519')))
     await sleep(SUBSCRIBER_ANNOUNCE_DELAY_MS + 100)
     assert.equal(pubsub.published.length, 2)
+  })
+
+  it('gathers a short job\'s start and end into one announcement, and announces filling up or freeing a slot at once', async () => {
+    service.startAnnouncing(snapshot)
+    await sleep(50)
+    assert.equal(pubsub.published.length, 1)
+    service.loadChanged(1, 4) // a job starts...
+    await sleep(LOAD_ANNOUNCE_DELAY_MS / 5)
+    service.loadChanged(0, 4) // ...and ends before the load was announced
+    await sleep(LOAD_ANNOUNCE_DELAY_MS / 2)
+    assert.equal(pubsub.published.length, 1, 'not yet')
+    await sleep(LOAD_ANNOUNCE_DELAY_MS / 2 + 50)
+    assert.equal(pubsub.published.length, 2, 'one announcement for both changes')
+    // The last slot taken: proxies must hear it before they send more.
+    service.loadChanged(3, 4)
+    service.loadChanged(4, 4)
+    await sleep(FULL_CHANGE_ANNOUNCE_DELAY_MS + 50)
+    assert.equal(pubsub.published.length, 3, 'filling up brought the pending announcement forward')
+    service.loadChanged(3, 4)
+    await sleep(FULL_CHANGE_ANNOUNCE_DELAY_MS + 50)
+    assert.equal(pubsub.published.length, 4, 'a free slot again, at once')
   })
 
   it('publishes nothing after stop, even when asked', async () => {

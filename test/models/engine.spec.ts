@@ -60,7 +60,7 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
       { messages: [{ role: 'user', content: 'What is the price of a job?' }], maxTokens: 44 },
       { prompt: 'one two three', maxTokens: 36, temperature: 0.8, seed: 42, topP: 0.9 }
     ]
-    const alone = []
+    const alone: Array<Awaited<ReturnType<typeof collect>>> = []
     for (const r of reqs) alone.push(await collect(model.generate(r)))
     // Each job starts once the one before it has produced its first event, so later jobs' prompts
     // are evaluated in the same batches as earlier jobs' decoding. Starting on events rather than
@@ -68,26 +68,41 @@ describe('models: node-llama-cpp engine on the built-in model', () => {
     // the fourth job's first token comes a few steps into the first job's 48. "Decoding" counts
     // jobs between their first token and their end, so a job that holds a slot but gets no tokens
     // (as when each job cleared its slot on start, behind node-llama-cpp's context lock) does not count.
-    const state = reqs.map(() => 'waiting')
-    let peakDecoding = 0
-    const firstEvent = reqs.map(() => Promise.withResolvers<void>())
-    const watch = async function * (events: AsyncIterable<GenerateEvent>, i: number): AsyncGenerator<GenerateEvent> {
-      for await (const ev of events) {
-        state[i] = ev.type === 'done' ? 'done' : 'decoding'
-        peakDecoding = Math.max(peakDecoding, state.filter(s => s === 'decoding').length)
-        firstEvent[i].resolve()
-        yield ev
+    const together = async (): Promise<{ results: Array<Awaited<ReturnType<typeof collect>>>, peakDecoding: number }> => {
+      const state = reqs.map(() => 'waiting')
+      let peakDecoding = 0
+      const firstEvent = reqs.map(() => Promise.withResolvers<void>())
+      const watch = async function * (events: AsyncIterable<GenerateEvent>, i: number): AsyncGenerator<GenerateEvent> {
+        for await (const ev of events) {
+          state[i] = ev.type === 'done' ? 'done' : 'decoding'
+          peakDecoding = Math.max(peakDecoding, state.filter(s => s === 'decoding').length)
+          firstEvent[i].resolve()
+          yield ev
+        }
       }
+      const results = await Promise.all(reqs.map(async (r, i) => {
+        if (i > 0) await firstEvent[i - 1].promise
+        return await collect(watch(model.generate(r), i))
+      }))
+      return { results, peakDecoding }
     }
-    const together = await Promise.all(reqs.map(async (r, i) => {
-      if (i > 0) await firstEvent[i - 1].promise
-      return await collect(watch(model.generate(r), i))
-    }))
-    assert.equal(peakDecoding, 4, 'all 4 jobs were decoding at the same time')
-    for (let i = 0; i < reqs.length; i++) {
-      assert.equal(together[i].text, alone[i].text, `request ${i}`)
-      assert.deepEqual(together[i].done, alone[i].done, `request ${i}`)
+    // llama.cpp's attention sums run over the context's shared KV cells, so where a job's tokens sit among
+    // other jobs' can change a sum's last bits, and on the built-in model (untrained weights, near-flat
+    // logits) that can flip one near-tied token: runs in CI diverged 1 time in 4-10, always after a matching
+    // start. So equality has up to 5 schedules to hold in. A job reading or writing another job's cells, or a
+    // slot not cleared, diverges in every schedule and still fails.
+    let mismatch = ''
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const { results, peakDecoding } = await together()
+      assert.equal(peakDecoding, 4, 'all 4 jobs were decoding at the same time')
+      const differs = results.findIndex((r, i) => r.text !== alone[i].text || JSON.stringify(r.done) !== JSON.stringify(alone[i].done))
+      if (differs < 0) {
+        mismatch = ''
+        break
+      }
+      mismatch = `request ${differs}: ${JSON.stringify(results[differs].text)} vs alone ${JSON.stringify(alone[differs].text)}`
     }
+    assert.equal(mismatch, '', 'in 5 schedules, never did every concurrent job equal its run alone')
     assert.equal(model.busySlots(), 0)
   })
 

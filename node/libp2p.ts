@@ -50,6 +50,16 @@ export interface Libp2pOptions {
 /** When a proxy or worker runs its first DHT self-query (kad-dht's own default). */
 const SERVER_FIRST_SELF_QUERY_MS = 1000
 
+/**
+ * Least time libp2p's connection monitor waits for a ping before it aborts the whole connection (libp2p: 5 s,
+ * adapting upwards). A ping queues behind the data already on its way, and a connection carrying a fast stream can
+ * hold seconds of it: in the relay bench a 30,000-chunk stream lost its connection, and the job with it, to a 5 s
+ * ping timeout about one run in four. Jobs have deadlines of their own (every read has one), so a dead peer's jobs
+ * still fail within seconds; the monitor only has to find dead idle connections.
+ * @default 30 s
+ */
+export const PING_TIMEOUT_MIN_MS = 30_000
+
 export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
   const server = opts.role !== 'client'
   // Loaded only when asked for: prom-client and the metrics module weigh on every app that embeds the client.
@@ -71,6 +81,7 @@ export async function buildLibp2p (opts: Libp2pOptions): Promise<CocoonLibp2p> {
       inboundConnectionThreshold: opts.inboundConnectionThreshold ?? 100,
       maxConnections: opts.maxConnections ?? 300
     },
+    connectionMonitor: { pingTimeout: { minTimeout: PING_TIMEOUT_MIN_MS } },
     services: {
       identify: identify(),
       ping: ping(),

@@ -54,7 +54,7 @@ const SERVER_FIRST_SELF_QUERY_MS = 1000
  * Least time libp2p's connection monitor waits for a ping before it aborts the whole connection (libp2p: 5 s,
  * adapting upwards). A ping queues behind the data already on its way, and a connection carrying a fast stream can
  * hold seconds of it: in the relay bench a 30,000-chunk stream lost its connection, and the job with it, to a 5 s
- * ping timeout about one run in four. Jobs have deadlines of their own (every read has one), so a dead peer's jobs
+ * ping timeout in 3 of 14 runs. Jobs have deadlines of their own (every read has one), so a dead peer's jobs
  * still fail within seconds; the monitor only has to find dead idle connections.
  * @default 30 s
  */

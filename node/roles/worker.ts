@@ -44,11 +44,13 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
   let device: DeviceInfo | undefined
   let certificate: IssuedCertificate | undefined
   let renewTimer: ReturnType<typeof setTimeout> | undefined
+  /** Slots over every model this worker serves. */
+  const totalSlots = (): number => host.list().reduce((n, h) => n + h.model.slots, 0)
   const work = new WorkService({ handle: libp2p.handle.bind(libp2p), unhandle: libp2p.unhandle.bind(libp2p) }, {
     sealPrivateKey,
     privateKey: parts.privateKey,
     findModel: (m) => host.get(m),
-    onLoadChange: () => { capacity.loadChanged(work.activeJobs, host.list().reduce((n, h) => n + h.model.slots, 0)) },
+    onLoadChange: () => { capacity.loadChanged(work.activeJobs, totalSlots()) },
     logger: logger.child({ component: 'work' })
   })
 
@@ -74,7 +76,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
 
   const snapshot = (): CapacitySnapshot => {
     const hosted = host.list()
-    const slots = hosted.reduce((s, h) => s + h.model.slots, 0)
+    const slots = totalSlots()
     const busy = hosted.reduce((s, h) => s + h.model.busySlots(), 0)
     const speeds = hosted.map(h => h.speed).filter(s => s != null)
     return {

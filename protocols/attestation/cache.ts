@@ -218,13 +218,9 @@ export class AttestationCache {
   private async acceptedRoots (nowMs: number): Promise<Uint8Array[]> {
     const roots = this.roots
     if (roots != null && roots.until > nowMs) {
-      if (this.dueForRefresh(roots, nowMs)) {
-        roots.refreshing = true
-        this.registry.acceptedRoots().then(
-          value => { if (this.roots === roots) this.roots = { value: Promise.resolve(value), until: nowMs + this.registryTtlMs } },
-          () => { roots.refreshing = false } // the next caller tries again; the answer held stays good until its TTL
-        )
-      }
+      this.refreshIfDue(roots, nowMs, async () => await this.registry.acceptedRoots(), (value, until) => {
+        if (this.roots === roots) this.roots = { value: Promise.resolve(value), until }
+      })
       return await roots.value
     }
     const value = this.registry.acceptedRoots()
@@ -236,13 +232,9 @@ export class AttestationCache {
   private async standing (key: string, entry: Entry, evidence: CertificateEvidence, nowMs: number): Promise<RegistryStanding> {
     const held = entry.standing
     if (held != null && held.until > nowMs) {
-      if (this.dueForRefresh(held, nowMs)) {
-        held.refreshing = true
-        readStanding(this.registry, evidence.certificate.claims).then(
-          value => { if (entry.standing === held) entry.standing = { value, until: nowMs + this.registryTtlMs } },
-          () => { held.refreshing = false }
-        )
-      }
+      this.refreshIfDue(held, nowMs, async () => await readStanding(this.registry, evidence.certificate.claims), (value, until) => {
+        if (entry.standing === held) entry.standing = { value, until }
+      })
       return held.value
     }
     const value = await readStanding(this.registry, evidence.certificate.claims)
@@ -251,8 +243,14 @@ export class AttestationCache {
     return value
   }
 
-  /** Past REGISTRY_REFRESH_AHEAD of its TTL, with no re-read already on its way. Its TTL counts from the read's start. */
-  private dueForRefresh (held: Timed<unknown>, nowMs: number): boolean {
-    return held.refreshing !== true && nowMs >= held.until - this.registryTtlMs * (1 - REGISTRY_REFRESH_AHEAD)
+  /**
+   * Past REGISTRY_REFRESH_AHEAD of its TTL, with no re-read already on its way: re-reads in the background and hands
+   * the fresh answer to `store`, its TTL counted from the read's start. A failed re-read leaves the answer held
+   * (good until its own TTL) for the next caller to try again.
+   */
+  private refreshIfDue<T> (held: Timed<unknown>, nowMs: number, read: () => Promise<T>, store: (value: T, until: number) => void): void {
+    if (held.refreshing === true || nowMs < held.until - this.registryTtlMs * (1 - REGISTRY_REFRESH_AHEAD)) return
+    held.refreshing = true
+    read().then(value => { store(value, nowMs + this.registryTtlMs) }, () => { held.refreshing = false })
   }
 }

@@ -51,10 +51,6 @@ export class WorkService implements Startable {
     this.openings = new OpeningPreparer({ sealPrivateKey: init.sealPrivateKey, attempt: PRESEALED_ATTEMPT })
   }
 
-  /** Openings prepared for announced jobs and not yet used (for tests and status). */
-  get preparedOpenings (): number {
-    return this.openings.size
-  }
 
   async start (): Promise<void> {
     await this.components.handle(WORK_PROTOCOL, (stream) => { void this.serve(stream) }, { maxInboundStreams: MAX_INBOUND_STREAMS })

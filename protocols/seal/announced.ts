@@ -1,6 +1,6 @@
 import { systemClock, type Clock } from '../common/clock.js'
 import { checkJobId, copyBytes } from './encoding.js'
-import { agree, checkKey, deriveSessionKeys, sealPublicKeyOf, type SessionKeys } from './keys.js'
+import { agree, checkKey, deriveSessionKeys, sealPublicKeyOf, type PreparedKeys } from './keys.js'
 
 /** What a client announces, sealed inside a job, about the next job it will seal to the same worker. */
 export interface AnnouncedSeal {
@@ -11,14 +11,11 @@ export interface AnnouncedSeal {
 }
 
 /** A worker's half of a job's key agreement, done before the job came. */
-export interface PreparedOpening {
+export interface PreparedOpening extends PreparedKeys {
   /** The worker seal key (public) it was made with. */
   workerSealKey: Uint8Array
   ephemeralKey: Uint8Array
   sharedSecret: Uint8Array
-  jobId: Uint8Array
-  attempt: number
-  keys: SessionKeys
 }
 
 export interface OpeningPreparerInit {

@@ -3,7 +3,7 @@ import { equalBytes } from '@noble/ciphers/utils.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput } from './errors.js'
-import { agree, checkKey, deriveSessionKeys, ephemeralKeyFromRaw, generateEphemeralKey, type EphemeralKey, type SessionKeys } from './keys.js'
+import { agree, checkKey, ephemeralKeyFromRaw, generateEphemeralKey, sessionKeysFor, type EphemeralKey, type PreparedKeys } from './keys.js'
 import type { SealedChunk } from './channel.js'
 
 /** What the client sends (through the proxy) to the worker: `SealedJob{jobId, ephemeralKey, ciphertext}` minus the jobId. */
@@ -75,7 +75,7 @@ export interface Agreement {
    * A job id drawn ahead with the session keys of one attempt under it (SealPreparer): a job sealed with that id
    * and attempt needs no key derivation either, only the encryption.
    */
-  prepared?: { jobId: Uint8Array, attempt: number, keys: SessionKeys }
+  prepared?: PreparedKeys
 }
 
 const usedAgreements = new WeakSet<Agreement>()
@@ -117,9 +117,7 @@ function sealWith (input: SealJobInput, agreed: Agreement): { sealed: SealedJob,
   // copies: the session must not change if the caller reuses its buffers
   const jobId = copyBytes(input.jobId)
   const { ephemeralKey, sharedSecret, workerSealKey, prepared } = agreed
-  const keys = prepared != null && prepared.attempt === input.attempt && equalBytes(prepared.jobId, jobId)
-    ? prepared.keys
-    : deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
+  const keys = sessionKeysFor({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt }, prepared)
   const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)
   return {
     sealed: { ephemeralKey, ciphertext },

@@ -135,6 +135,19 @@ export function sealInfo (ephemeralKey: Uint8Array, workerSealKey: Uint8Array, a
   return info
 }
 
+/** Session keys derived ahead for one job id and attempt (SealPreparer on the client, OpeningPreparer on the worker). */
+export interface PreparedKeys {
+  jobId: Uint8Array
+  attempt: number
+  keys: SessionKeys
+}
+
+/** The keys derived ahead when they are for this job id and attempt, else derived now. */
+export function sessionKeysFor (input: Parameters<typeof deriveSessionKeys>[0], prepared?: PreparedKeys): SessionKeys {
+  if (prepared != null && prepared.attempt === input.attempt && Buffer.compare(prepared.jobId, input.jobId) === 0) return prepared.keys
+  return deriveSessionKeys(input)
+}
+
 /**
  * HKDF-SHA256(ikm = shared secret, salt = jobId, info = sealInfo(...)) expanded to 96 bytes and
  * split, in this order, into the request, response and client->worker keys.

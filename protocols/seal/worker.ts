@@ -3,7 +3,7 @@ import { ChannelReceiver, ChannelSender } from './channel.js'
 import { AEAD_TAG_BYTES } from './constants.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
 import { badSealInput, integrityError } from './errors.js'
-import { agree, checkKey, deriveSessionKeys, sealPublicKeyOf } from './keys.js'
+import { agree, checkKey, sealPublicKeyOf, sessionKeysFor } from './keys.js'
 import type { PreparedOpening } from './announced.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import type { SealedChunk } from './channel.js'
@@ -74,9 +74,7 @@ export function openJob (input: OpenJobInput, prepared?: PreparedOpening): { pla
   const workerSealKey = sealPublicKeyOf(input.sealPrivateKey)
   const ahead = prepared != null && equalBytes(prepared.ephemeralKey, ephemeralKey) && equalBytes(prepared.workerSealKey, workerSealKey) ? prepared : undefined
   const sharedSecret = ahead?.sharedSecret ?? agree(input.sealPrivateKey, ephemeralKey)
-  const keys = ahead != null && ahead.attempt === input.attempt && equalBytes(ahead.jobId, jobId)
-    ? ahead.keys
-    : deriveSessionKeys({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt })
+  const keys = sessionKeysFor({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt }, ahead)
   let plaintext: Uint8Array
   try {
     plaintext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).decrypt(input.sealed.ciphertext)

@@ -5,15 +5,17 @@
  * starts and stops its own.
  */
 import { startTestNetwork, type TestNetwork } from '../test/net/harness.js'
-import { cpusOf, parseCpuList } from '../node/cpu-affinity.js'
+import { cpusOf, parseCpuList, pinThread, threadsOf } from '../node/cpu-affinity.js'
 
 /** One worker: the network path is compared with one engine, and the machine has 2 cores. */
 const WORKERS = 1
 
 /**
- * Where the benches run the engines: the worker on the last CPU, and the engine bench/network.ts runs directly moves
- * to that same CPU for its own runs (the worker idles meanwhile), so both engines compared decode alone on one core,
- * as on hosts of their own. Unpinned, the scheduler moves an engine's threads between cores when other processes
+ * Where the benches run the engines: the worker's engine (`--engine-cpus`: its engine thread and libuv's pool, where
+ * node-llama-cpp decodes) on the last CPU, and the engine bench/network.ts runs directly moves to that same CPU for
+ * its own runs (its JS thread, this process's main thread, and libuv's pool; the worker idles meanwhile), so both
+ * engines compared decode alone on one core, as on hosts of their own, and in both V8's helper threads (GC) run
+ * anywhere. Unpinned, the scheduler moves an engine's threads between cores when other processes
  * wake, and each per-token hand-off then wakes an idle core: the same worker decoded 25-40% slower during network
  * runs than alone (bench/README.md). Everything else (devnet, proxy, client, this process's light client) runs
  * anywhere: squeezed onto the other CPU, the first-token path waited on its neighbours. Undefined where pinning is
@@ -31,6 +33,12 @@ export const PLACEMENT: { engineCpus: string, allCpus: string } | undefined = ((
   if (allowed.length < 2) return undefined
   return { engineCpus: String(allowed[allowed.length - 1]), allCpus }
 })()
+
+/** Moves an engine run in this process (its JS thread: the main thread; its decode threads: libuv's pool) to `cpus`. */
+export function placeEngineHere (cpus: string): void {
+  pinThread(cpus, process.pid)
+  for (const t of threadsOf()) if (t.name === 'libuv-worker') pinThread(cpus, t.tid)
+}
 
 let session: { net?: Promise<TestNetwork> } | undefined
 

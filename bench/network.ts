@@ -4,15 +4,15 @@
  * paths produce the same answer; `sameAnswer` checks it).
  *
  * - network: a light client in this process (lib-light-client.ts: libp2p in DHT client mode + LightClient,
- *   offers verified against the devnet registry) -> proxy process -> worker process (node-llama-cpp) and back,
- *   sealed end to end.
+ *   offers verified against the devnet registry) -> proxy process -> worker process (node-llama-cpp on the
+ *   worker's engine thread) and back, sealed end to end.
  * - gateway: the same path entered through the client process's OpenAI gateway (HTTP + SSE).
  * - direct: NodeLlamaCppEngine in this process on the same GGUF, with the slots the worker uses.
  *
  * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. Where it can, the
  * bench gives the engines a core of their own, as hosts of their own would (PLACEMENT in lib-test-network.ts): the
- * worker and the direct engine take turns on the last CPU; the proxy, gateway, devnet and this process's light
- * client run anywhere. While one path runs, the others are idle.
+ * worker's engine and the direct engine take turns on the last CPU; the worker's networking, the proxy, gateway,
+ * devnet and this process's light client run anywhere. While one path runs, the others are idle.
  */
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -21,8 +21,7 @@ import { BUILTIN_MODEL_ID, ensureBuiltinModel, NodeLlamaCppEngine } from '../mod
 import OpenAI from 'openai'
 import { startLightClient } from './lib-light-client.js'
 import { round, percentile } from './lib-stats.js'
-import { PLACEMENT, withTestNetwork } from './lib-test-network.js'
-import { pinToCpus } from '../node/cpu-affinity.js'
+import { PLACEMENT, placeEngineHere, withTestNetwork } from './lib-test-network.js'
 import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
 
 const MESSAGES = [{ role: 'user' as const, content: 'Tell the network a short story about a cocoon and a butterfly.' }]
@@ -44,7 +43,7 @@ export async function run (): Promise<Record<string, number | string>> {
 
       // This process takes the worker's CPU for its own engine's runs (the worker idles meanwhile) and gives it back
       // for the network runs, so that both engines decode alone on the same core (lib-test-network.ts).
-      const place = (cpus?: string): void => { if (cpus != null) pinToCpus(cpus) }
+      const place = (cpus?: string): void => { if (cpus != null) placeEngineHere(cpus) }
       const direct = async (): Promise<StreamTiming> => {
         place(PLACEMENT?.engineCpus)
         try {
@@ -96,7 +95,7 @@ export async function run (): Promise<Record<string, number | string>> {
         networkFirstTokenP50Ms: round(p50(runs.network), 2),
         gatewayFirstTokenP50Ms: round(p50(runs.gateway), 2),
         networkFirstTokenOverheadP50Ms: round(p50(runs.network) - p50(runs.direct), 2),
-        placement: PLACEMENT != null ? `worker and direct engine on CPU ${PLACEMENT.engineCpus}, the rest anywhere` : 'unpinned',
+        placement: PLACEMENT != null ? `worker's engine and the direct engine on CPU ${PLACEMENT.engineCpus}, the rest anywhere` : 'unpinned',
         gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
       }
     } finally {

@@ -38,7 +38,8 @@ export const NodeConfigSchema = z.object({
   devTee: z.string().optional(),
   pccs: Url.optional(),
   payout: z.string().optional(),
-  cpus: CpuList.optional()
+  cpus: CpuList.optional(),
+  engineCpus: CpuList.optional()
 }).strict()
 
 export type NodeConfig = z.infer<typeof NodeConfigSchema>
@@ -105,6 +106,7 @@ export async function loadConfig (flags: Record<string, unknown>, env: NodeJS.Pr
   const merged = { ...fromFile, ...fromEnv, ...flagValues, data }
   const result = NodeConfigSchema.safeParse(merged)
   if (!result.success) throw new ConfigError(`invalid configuration: ${formatConfigError(result.error)}`)
+  if (result.data.engineCpus != null && result.data.role !== 'worker') throw new ConfigError(`invalid configuration: engineCpus: only a worker runs an inference engine (this is a ${result.data.role}; --cpus pins a whole node)`)
   return result.data
 }
 

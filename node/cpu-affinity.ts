@@ -8,6 +8,7 @@
  * the same host.
  */
 import { execFileSync } from 'node:child_process'
+import { readdirSync, readFileSync } from 'node:fs'
 import { ConfigError, CPU_LIST } from './config.js'
 
 /** The CPU numbers a list names, in order, without repeats. Throws ConfigError on a malformed list. */
@@ -28,10 +29,35 @@ export function parseCpuList (list: string): number[] {
  * whole. Throws ConfigError with the reason when the platform, `taskset` or the CPUs do not allow it.
  */
 export function pinToCpus (list: string, pid: number = process.pid): void {
+  taskset(list, pid, true)
+}
+
+/**
+ * Pins one thread (a Linux thread id, as /proc/PID/task lists them) to the listed CPUs; threads it starts later
+ * inherit the mask. Throws ConfigError as `pinToCpus`.
+ */
+export function pinThread (list: string, tid: number): void {
+  taskset(list, tid, false)
+}
+
+/** The threads of a process: Linux thread id and name (`comm`: `node` for the main thread, `libuv-worker`, ...). */
+export function threadsOf (pid: number = process.pid): Array<{ tid: number, name: string }> {
+  const out: Array<{ tid: number, name: string }> = []
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      out.push({ tid: Number(tid), name: readFileSync(`/proc/${pid}/task/${tid}/comm`, 'utf8').trim() })
+    } catch {
+      // the thread ended while we listed it
+    }
+  }
+  return out
+}
+
+function taskset (list: string, id: number, allTasks: boolean): void {
   parseCpuList(list)
   if (process.platform !== 'linux') throw new ConfigError(`cpus: pinning to CPUs works on Linux only (this is ${process.platform})`)
   try {
-    execFileSync('taskset', ['--all-tasks', '--pid', '--cpu-list', list, String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] })
+    execFileSync('taskset', [...(allTasks ? ['--all-tasks'] : []), '--pid', '--cpu-list', list, String(id)], { stdio: ['ignore', 'ignore', 'pipe'] })
   } catch (err) {
     const e = err as NodeJS.ErrnoException & { stderr?: Buffer }
     if (e.code === 'ENOENT') throw new ConfigError('cpus: pinning needs the taskset program (Debian/Ubuntu: apt install util-linux)')

@@ -71,7 +71,7 @@ export async function startNetwork (opts: NetworkOptions): Promise<LocalNetwork>
     const workers = Array.from({ length: opts.workers ?? 2 }, (_, i) => new NodeProcess(`worker-${i + 1}`, [
       'start', '--role', 'worker', '--data', join(dir, `worker-${i + 1}`), '--bootstrap', proxyAddress,
       '--dev-tee', join(dir, 'dev-tee'), '--model', opts.model ?? BUILTIN_MODEL_ID, ...chainFlags,
-      ...(opts.workerCpus != null ? ['--cpus', opts.workerCpus] : [])
+      ...(opts.workerCpus != null ? ['--engine-cpus', opts.workerCpus] : [])
     ], opts.onLine))
     processes.push(...workers)
     await Promise.all(workers.map(async w => w.waitFor('started', timeout)))

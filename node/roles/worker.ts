@@ -1,12 +1,13 @@
 import type { Ed25519PrivateKey } from '@libp2p/interface'
-import { BUILTIN_MODEL_ID, deviceLabel, deviceMemoryBytes, ModelHost, NodeLlamaCppEngine, type DeviceInfo } from '../../models/index.js'
+import { BUILTIN_MODEL_ID, deviceLabel, deviceMemoryBytes, ModelHost, ThreadedEngine, type DeviceInfo } from '../../models/index.js'
 import { AttestationService, issueCertificate, type IssuedCertificate, type TeeProvider } from '../../protocols/attestation/index.js'
 import type { CapacitySnapshot } from '../../protocols/capacity/index.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { modelKey } from '../../protocols/discovery/index.js'
-import { WorkService } from '../../protocols/job/index.js'
+import { CHUNK_COALESCE_MS, WorkService } from '../../protocols/job/index.js'
 import { generateSealKeyPair, sealPublicKeyOf } from '../../protocols/seal/index.js'
 import { createModelProgress } from '../cli/models.js'
+import { pinEngine } from '../engine-placement.js'
 import type { NodeParts, RoleModule } from '../create-node.js'
 import { chooseTee, createTeeProvider } from './tee-choice.js'
 import { requireChain } from './trust.js'
@@ -25,7 +26,13 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
   const { config, logger, libp2p, capacity, provider } = parts
   const chain = requireChain(config)
   const tee: TeeProvider = await createTeeProvider(chooseTee(config), logger.child({ component: 'tee' }))
-  const engine = new NodeLlamaCppEngine({ logger: logger.child({ component: 'engine' }) })
+  // The engine on a thread of its own, so the job protocol's work (seals, frames, socket writes) does not come out
+  // of its core; tokens cross over at most once per chunk interval, as the work protocol sends them on anyway.
+  const engine = new ThreadedEngine({ logger: logger.child({ component: 'engine' }), batchMs: CHUNK_COALESCE_MS })
+  if (config.engineCpus != null) {
+    await pinEngine(engine, config.engineCpus)
+    logger.info({ engineCpus: config.engineCpus }, 'inference engine runs on these CPUs only')
+  }
   // Bars on a terminal while models are hashed and loaded; the log records each phase's end otherwise.
   const progress = createModelProgress()
   const host = new ModelHost({

@@ -5,16 +5,33 @@ import { join } from 'node:path'
 import { createClient } from '../../node/index.js'
 import { NodeProcess } from '../../node/network/child.js'
 import { streamChat } from '../../node/http/index.js'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { freePort, LogBook, startTestNetwork, type TestNetwork } from './harness.js'
+import { freePort, LogBook, proc, startTestNetwork, type TestNetwork } from './harness.js'
+import { cpusOf, parseCpuList, threadsOf } from '../../node/cpu-affinity.js'
 
 describe('a whole local network (cocoon network)', function () {
   this.timeout(240_000)
   let net: TestNetwork
 
-  before(async () => { net = await startTestNetwork({ workers: 2 }) })
+  // The workers' engines on the last CPU (`--engine-cpus`), as the bench runs them.
+  const cpus = parseCpuList(cpusOf())
+  const engineCpu = String(cpus[cpus.length - 1])
+  before(async () => { net = await startTestNetwork({ workers: 2, workerCpus: engineCpu }) })
   after(async () => { await net?.close() })
+
+  it('runs each worker\'s engine thread and decode threads on its --engine-cpus, and its networking anywhere', async () => {
+    for (const name of ['worker-1', 'worker-2']) {
+      const pid = proc(net, name).child.pid!
+      const allowed = async (tid: number): Promise<string> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? '?'
+      const threads = threadsOf(pid)
+      const engine = threads.filter(t => t.name === 'WorkerThread' || t.name === 'libuv-worker')
+      assert.ok(engine.some(t => t.name === 'WorkerThread'), `${name} has an engine thread: ${threads.map(t => t.name).join(' ')}`)
+      for (const t of engine) assert.equal(await allowed(t.tid), engineCpu, `${name} ${t.name} ${t.tid}`)
+      assert.deepEqual(parseCpuList(await allowed(pid)), cpus, `${name} main thread`)
+      assert.equal(net.logs.records(name, 'inference engine runs on these CPUs only')[0]?.engineCpus, engineCpu)
+    }
+  })
 
   it('lists the built-in model with both workers through the OpenAI client', async () => {
     const openai = new OpenAI({ baseURL: `${net.gatewayUrl}/v1`, apiKey: 'unused' })

@@ -29,7 +29,7 @@ describe('the cocoon CLI', function () {
     const top = await cocoon(['--help'])
     for (const cmd of ['init', 'start', 'status', 'chat', 'devnet', 'network', 'models']) assert.match(top.stdout, new RegExp(`\\b${cmd}\\b`))
     const start = await cocoon(['start', '--help'])
-    for (const flag of ['--role', '--listen', '--bootstrap', '--ton', '--registry', '--model', '--http', '--api-key']) assert.ok(start.stdout.includes(flag), flag)
+    for (const flag of ['--role', '--listen', '--bootstrap', '--ton', '--registry', '--model', '--http', '--api-key', '--cpus', '--engine-cpus']) assert.ok(start.stdout.includes(flag), flag)
   })
 
   it('init creates an identity once and keeps it', async () => {
@@ -70,6 +70,8 @@ describe('the cocoon CLI', function () {
       { args: ['--role', 'client', '--ton', 'not a url'], field: /ton: expected a URL/ },
       { args: ['--role', 'client', '--cpus', 'all'], field: /cpus: expected CPU numbers and ranges/ },
       { args: ['--role', 'client', '--cpus', '4000'], field: /cpus: cannot pin to CPUs 4000/ },
+      { args: ['--role', 'worker', '--engine-cpus', '1,'], field: /engineCpus: expected CPU numbers and ranges/ },
+      { args: ['--role', 'proxy', '--engine-cpus', '0'], field: /engineCpus: only a worker runs an inference engine/ },
       // Commander's own errors are one line too, naming the flag.
       { args: ['--role', 'proxy', '--no-such-flag'], field: /unknown option '--no-such-flag'/ },
       { args: ['--role'], field: /option '--role <role>' argument missing/ }

@@ -4,7 +4,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Address } from '@ton/core'
-import { cpusOf, parseCpuList, pinToCpus } from '../../node/cpu-affinity.js'
+import { ThreadedEngine } from '../../models/thread/threaded-engine.js'
+import { cpusOf, parseCpuList, pinThread, pinToCpus, threadsOf } from '../../node/cpu-affinity.js'
+import { pinEngine } from '../../node/engine-placement.js'
 import { NodeProcess } from '../../node/network/child.js'
 import { LogBook } from '../net/harness.js'
 
@@ -70,5 +72,36 @@ describe('pinning a node to CPUs (--cpus)', function () {
       await proc.stop(5000)
       await rm(dir, { recursive: true, force: true })
     }
+  })
+})
+
+describe('a worker\'s engine on CPUs of its own (--engine-cpus)', function () {
+  this.timeout(60_000)
+  let engine: ThreadedEngine
+  const own = cpusOf()
+  const cpus = parseCpuList(own)
+  const restore: number[] = []
+
+  after(async () => {
+    // libuv's pool serves this whole test process: give it back every CPU.
+    for (const tid of restore) pinThread(own, tid)
+    await engine?.close()
+  })
+
+  it('pins the engine thread and libuv\'s pool, and leaves the main thread on all of its CPUs', async () => {
+    const last = String(cpus[cpus.length - 1]) // with one CPU the pins change nothing, and the checks still hold
+    engine = new ThreadedEngine({ gpu: false })
+    const tid = await engine.threadId()
+    assert.ok(tid != null && tid !== process.pid, 'the engine thread has a thread id of its own')
+    const pool = threadsOf().filter(t => t.name === 'libuv-worker').map(t => t.tid)
+    assert.ok(pool.length > 0, 'the pool has started')
+    restore.push(...pool)
+    await pinEngine(engine, last)
+    const allowed = async (t: number): Promise<string | undefined> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${t}/status`, 'utf8'))?.[1]
+    assert.equal(await allowed(tid), last)
+    for (const t of pool) assert.equal(await allowed(t), last, `pool thread ${t}`)
+    assert.deepEqual(parseCpuList(await allowed(process.pid) ?? ''), cpus, 'main thread')
+    // the engine still works from there
+    assert.equal((await engine.device()).kind, 'cpu')
   })
 })

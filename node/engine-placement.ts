@@ -1,12 +1,14 @@
 /**
- * `--engine-cpus`: a worker's inference engine on CPUs of its own, and the rest of the node off them.
+ * `--engine-cpus`: a worker's inference engine on CPUs of its own.
  *
  * The engine's JS thread (ThreadedEngine) and libuv's pool, where node-llama-cpp decodes, go on the listed CPUs:
  * node-llama-cpp hands every token between the two, which is fastest when they share a core (bench/README.md:
- * 1,840 tokens/s unpinned, ~3,000 pinned on the bench machine). Every other thread (the main thread with libp2p
- * and the job protocol, V8's helpers) goes on the process's other CPUs, where there are any: left free to run
- * anywhere, the main thread was woken on the engine's core by the engine's own messages and waited there for
- * the engine's time slice (the first token's hand-over took 4-10 ms in 1 job of 5, traced; 0.2 ms otherwise).
+ * 1,840 tokens/s unpinned, ~3,000 pinned on the bench machine). V8's helper threads (garbage collection and
+ * compilation for both threads' heaps) go on the process's other CPUs, where there are any: on the engine's core
+ * a collection took turns with the engine, and a burst of it there delayed first tokens by 10 ms. The main thread
+ * (libp2p, the job protocol) keeps all of the process's CPUs: between jobs and while a job starts the engine's
+ * core is idle and the main thread is welcome there; confined to the others it waited behind the node's and its
+ * neighbours' background work at the very moments a first token was handed over (bench/README.md, session 8).
  */
 import type { ThreadedEngine } from '../models/index.js'
 import { ConfigError } from './config.js'
@@ -24,6 +26,6 @@ export async function pinEngine (engine: ThreadedEngine, cpus: string): Promise<
   // libuv starts its whole pool at its first use, which the node's start made long before (file reads).
   for (const t of threadsOf()) {
     if (t.tid === tid || t.name === LIBUV_POOL_THREAD) pinThread(cpus, t.tid)
-    else if (others !== '') pinThread(others, t.tid)
+    else if (t.tid !== process.pid && others !== '') pinThread(others, t.tid)
   }
 }

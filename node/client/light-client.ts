@@ -49,6 +49,8 @@ export class LightClient extends EventTarget implements ChatBackend {
   private readonly jobStreams: WarmStreams
   /** Workers proxies offered lately: later jobs go to them pre-sealed, one round trip sooner. */
   private readonly known = new KnownWorkers()
+  /** Jobs that have not had their first token yet. */
+  private starting = 0
 
   constructor (init: LightClientInit) {
     super()
@@ -61,7 +63,8 @@ export class LightClient extends EventTarget implements ChatBackend {
       protocol: JOB_PROTOCOL,
       dial: async (peer, protocol, options) => await this.libp2p.dialProtocol(peer, protocol, options),
       // the proxy waits REQUEST_TIMEOUT_MS for the first frame on a new stream
-      maxIdleMs: REQUEST_TIMEOUT_MS / 2
+      maxIdleMs: REQUEST_TIMEOUT_MS / 2,
+      jobStarting: () => this.starting > 0
     })
   }
 
@@ -144,6 +147,22 @@ export class LightClient extends EventTarget implements ChatBackend {
     const seed = req.seed ?? (new DataView(randomBytes(4).buffer).getUint32(0) >>> 1)
     const tried = new Set<string>()
     let delivered = ''
+    // Until its first token, this job holds the client's background work (common/quiet.ts).
+    let starting = true
+    this.starting++
+    const started = (): void => {
+      if (starting) this.starting--
+      starting = false
+    }
+    try {
+      yield * this.attempts(req, signal, seed, tried, () => delivered, (text) => { started(); delivered += text })
+    } finally {
+      started()
+    }
+  }
+
+  /** The job through one proxy after another until one answers or none is left. */
+  private async * attempts (req: ChatRequest, signal: AbortSignal, seed: number, tried: Set<string>, delivered: () => string, deliver: (text: string) => void): AsyncGenerator<ChatEvent> {
     while (true) {
       const proxy = (await this.findProxies()).find(p => !tried.has(p.toString())) ?? (await this.findProxies(true)).find(p => !tried.has(p.toString()))
       if (proxy == null) throw new CocoonError('NO_CAPACITY', tried.size === 0 ? 'no proxy found in the network' : `all ${tried.size} proxies failed`)
@@ -158,11 +177,11 @@ export class LightClient extends EventTarget implements ChatBackend {
           topP: req.topP,
           seed,
           stop: req.stop
-        }, { dialProtocol: this.dial, proxy, verify: this.verify, signal, resumeFrom: delivered, known: this.known })) {
+        }, { dialProtocol: this.dial, proxy, verify: this.verify, signal, resumeFrom: delivered(), known: this.known })) {
           if (ev.type === 'offer') {
             this.dispatchEvent(new CustomEvent('job:offer', { detail: { worker: ev.worker, attempt: ev.attempt, proxy: proxy.toString(), presealed: ev.presealed } }))
           } else if (ev.type === 'token') {
-            delivered += ev.text
+            deliver(ev.text)
             yield ev
           } else {
             const costNano = ev.priceNanoPerToken * BigInt(ev.usage.completionTokens)

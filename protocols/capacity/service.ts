@@ -5,6 +5,7 @@ import type { Clock } from '../common/clock.js'
 import { systemClock } from '../common/clock.js'
 import { checkAnnouncement, encodeAnnouncement } from './announcement.js'
 import { CAPACITY_TOPIC, ANNOUNCE_INTERVAL_MS, FULL_CHANGE_ANNOUNCE_DELAY_MS, LOAD_ANNOUNCE_DELAY_MS, PRUNE_INTERVAL_MS, SUBSCRIBER_ANNOUNCE_DELAY_MS } from './constants.js'
+import { whenQuiet } from '../common/quiet.js'
 import type { CapacityAnnouncement } from './gen/messages.js'
 import { CapacityTable } from './table.js'
 import { silentLogger } from '../common/silent-logger.js'
@@ -33,6 +34,11 @@ export interface CapacityInit {
   admit?: (from: PeerId, announcement: CapacityAnnouncement) => Admission | Promise<Admission>
   /** Refresh period when nothing changed; every announcement restarts it. @default ANNOUNCE_INTERVAL_MS */
   announceIntervalMs?: number
+  /**
+   * Workers: true while a job waits for its first token; a due announcement waits meanwhile (common/quiet.ts):
+   * publishing takes the worker's main thread 1-2 ms (a signature, a write to each gossip peer).
+   */
+  jobStarting?: () => boolean
   table?: CapacityTable
   clock?: Clock
   logger?: Logger
@@ -67,7 +73,7 @@ export class CapacityService implements Startable {
    */
   private unheard = false
   private pruneTimer?: ReturnType<typeof setInterval>
-  private pending?: ReturnType<typeof setTimeout>
+  private pending?: { cancel: () => void }
   /** When the pending announcement goes out (clock ms). */
   private pendingAt = 0
   /** Whether the last load change left every slot busy. */
@@ -97,8 +103,9 @@ export class CapacityService implements Startable {
   }
 
   /** Workers: begin publishing (once their models are loaded and their certificate is anchored). */
-  startAnnouncing (snapshot: () => CapacitySnapshot): void {
+  startAnnouncing (snapshot: () => CapacitySnapshot, jobStarting?: () => boolean): void {
     this.init.snapshot = snapshot
+    if (jobStarting != null) this.init.jobStarting = jobStarting
     if (this.announcing) return
     this.announcing = true
     this.components.pubsub.addEventListener('subscription-change', this.onSubscriptionChange)
@@ -116,7 +123,8 @@ export class CapacityService implements Startable {
     clearTimeout(this.refresh)
     this.refresh = undefined
     clearInterval(this.pruneTimer)
-    clearTimeout(this.pending)
+    this.pending?.cancel()
+    this.pending = undefined
     pubsub.removeEventListener('message', this.onMessage)
     pubsub.removeEventListener('subscription-change', this.onSubscriptionChange)
     if (pubsub.topicValidators.get(CAPACITY_TOPIC) === this.validate) pubsub.topicValidators.delete(CAPACITY_TOPIC)
@@ -131,12 +139,12 @@ export class CapacityService implements Startable {
     if (this.init.snapshot == null) return
     const at = this.clock() + delayMs
     if (this.pending != null && this.pendingAt <= at) return
-    clearTimeout(this.pending)
+    this.pending?.cancel()
     this.pendingAt = at
-    this.pending = setTimeout(() => {
+    this.pending = whenQuiet(() => {
       this.pending = undefined
       void this.announce()
-    }, delayMs)
+    }, delayMs, { busy: this.init.jobStarting })
   }
 
   /**
@@ -153,7 +161,8 @@ export class CapacityService implements Startable {
   async announce (): Promise<void> {
     if (this.init.snapshot == null || !this.announcing) return
     clearTimeout(this.refresh)
-    this.refresh = setTimeout(() => { void this.announce() }, this.init.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS)
+    // A refresh is an announcement due now, held like any other.
+    this.refresh = setTimeout(() => { this.announceSoon(0) }, this.init.announceIntervalMs ?? ANNOUNCE_INTERVAL_MS)
     this.seq += 1n
     const announcement: CapacityAnnouncement = {
       ...this.init.snapshot(),

@@ -1,5 +1,6 @@
 import type { PeerId, Stream } from '@libp2p/interface'
 import type { Clock } from './clock.js'
+import { whenQuiet } from './quiet.js'
 
 /**
  * Opening a libp2p stream costs a multistream-select round trip plus ~2 ms of CPU on both ends (peer store
@@ -31,10 +32,15 @@ export interface WarmStreamsInit {
   refillDelayMs?: number
   /** Idle streams kept per peer. @default WARM_DEPTH */
   depth?: number
+  /** True while this node has a job waiting for its first token: replacements wait meanwhile (quiet.ts). */
+  jobStarting?: () => boolean
   clock?: Clock
 }
 
-/** @default 10 ms: past the end of the answer whose stream just closed, well before a person asks again. */
+/**
+ * @default 10 ms: past the end of the answer whose stream just closed, well before a person asks again. A job
+ * starting then (back to back) holds it until its first token (`jobStarting`).
+ */
 export const REFILL_DELAY_MS = 10
 
 /** @default 2: a job right after another finds one warm. */
@@ -57,7 +63,7 @@ interface PeerState {
   dialing: Set<Promise<void>>
   lastTaken: number
   /** A refill waiting for `refillDelayMs`. */
-  refillTimer?: ReturnType<typeof setTimeout>
+  refillTimer?: { cancel: () => void }
 }
 
 export class WarmStreams {
@@ -144,18 +150,17 @@ export class WarmStreams {
   }
 
   private discard (state: PeerState): void {
-    clearTimeout(state.refillTimer)
+    state.refillTimer?.cancel()
     state.refillTimer = undefined
     for (const idle of state.idle.splice(0)) close(idle)
   }
 
   private refillSoon (state: PeerState): void {
     if (this.stopped || state.refillTimer != null) return
-    state.refillTimer = setTimeout(() => {
+    state.refillTimer = whenQuiet(() => {
       state.refillTimer = undefined
       this.refill(state)
-    }, this.init.refillDelayMs ?? REFILL_DELAY_MS)
-    state.refillTimer.unref?.()
+    }, this.init.refillDelayMs ?? REFILL_DELAY_MS, { busy: this.init.jobStarting, unref: true })
   }
 
   /** Opens streams until `depth` are idle or on their way, for a peer still in use. */

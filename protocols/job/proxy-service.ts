@@ -65,6 +65,8 @@ export class ProxyService implements Startable {
   private readonly log: Logger
   /** One negotiated work stream per recently used worker, so a job does not wait for a stream to open. */
   private readonly workStreams: WarmStreams
+  /** Jobs forwarded whose first chunk has not come yet. */
+  private starting = 0
   private sweepTimer?: ReturnType<typeof setInterval>
 
   constructor (components: ProxyServiceComponents, init: ProxyServiceInit) {
@@ -77,7 +79,8 @@ export class ProxyService implements Startable {
       protocol: WORK_PROTOCOL,
       dial: async (peer, protocol, options) => await components.dialProtocol(peer, protocol, { ...options, maxOutboundStreams: MAX_INBOUND_STREAMS }),
       // the worker waits REQUEST_TIMEOUT_MS for the job on a new stream
-      maxIdleMs: REQUEST_TIMEOUT_MS / 2
+      maxIdleMs: REQUEST_TIMEOUT_MS / 2,
+      jobStarting: () => this.starting > 0
     })
   }
 
@@ -312,6 +315,21 @@ export class ProxyService implements Startable {
 
   /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
   private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
+    // Until its first chunk, this job holds the proxy's background work (common/quiet.ts).
+    this.starting++
+    let starting = true
+    const firstChunk = (): void => {
+      if (starting) this.starting--
+      starting = false
+    }
+    try {
+      return await this.relay(client, queue, dialing, job, outcome, firstChunk, afterSend)
+    } finally {
+      firstChunk()
+    }
+  }
+
+  private async relay (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, firstChunk: () => void, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
     const started = performance.now()
     let firstChunkAt: number | undefined
     let work: FrameStream
@@ -339,6 +357,7 @@ export class ProxyService implements Startable {
           return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
         }
         if (frame.chunk != null) {
+          firstChunk()
           firstChunkAt ??= performance.now()
           outcome.firstTokenMs ??= firstChunkAt - started
           // Chunks that arrived together leave together: one send to the client for all of them. While the

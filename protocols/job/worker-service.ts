@@ -43,6 +43,7 @@ export class WorkService implements Startable {
   jobsDone = 0
   /** Jobs opened with the agreement their client announced the job before (no X25519 on their way). */
   jobsOpenedAhead = 0
+  private starting = 0
 
   constructor (components: WorkServiceComponents, init: WorkServiceInit) {
     this.components = components
@@ -65,10 +66,20 @@ export class WorkService implements Startable {
     return this.running.size
   }
 
+  /** Jobs received whose first chunk has not gone out yet: the worker's own background work waits for them. */
+  get startingJobs (): number {
+    return this.starting
+  }
+
   private async serve (stream: Stream): Promise<void> {
     const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
     const controller = new AbortController()
     let next: NextSeal | undefined
+    let starting = false
+    const started = (): void => {
+      if (starting) this.starting--
+      starting = false
+    }
     try {
       // A stream closed before its first frame asked for nothing (a proxy's warm stream it no longer needs).
       const req = await frames.readOrEnd(codecs.workRequest)
@@ -76,6 +87,8 @@ export class WorkService implements Startable {
         await frames.closeWrite().catch(() => {})
         return
       }
+      starting = true
+      this.starting++
       if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
       const { session, payload } = this.open(req.job)
       next = payload.next
@@ -85,7 +98,7 @@ export class WorkService implements Startable {
       this.running.add(controller)
       this.init.onLoadChange?.()
       this.watchForCancel(frames, controller)
-      await this.generate(frames, req.job, session, model, toGenerateRequest(payload), controller.signal)
+      await this.generate(frames, req.job, session, model, toGenerateRequest(payload), controller.signal, started)
       this.jobsDone++
     } catch (err) {
       const e = toCocoonError(err)
@@ -102,6 +115,7 @@ export class WorkService implements Startable {
         frames.abort(e)
       }
     } finally {
+      started()
       if (this.running.delete(controller)) this.init.onLoadChange?.()
       // The client's next job to us: agree its key now, with the answer sent and the engine idle.
       if (next != null) this.openings.prepare(next)
@@ -143,7 +157,8 @@ export class WorkService implements Startable {
     })()
   }
 
-  private async generate (frames: FrameStream, job: SealedJob, session: WorkerSession, model: LoadedModel, req: GenerateRequest, signal: AbortSignal): Promise<void> {
+  /** Streams the answer; `started` is called once the first chunk is on its way. */
+  private async generate (frames: FrameStream, job: SealedJob, session: WorkerSession, model: LoadedModel, req: GenerateRequest, signal: AbortSignal, started: () => void): Promise<void> {
     const transcript = new ChunkTranscript()
     let usage: Usage = { promptTokens: 0, completionTokens: 0 }
     let finishReason = 'stop'
@@ -174,6 +189,7 @@ export class WorkService implements Startable {
             const sealed = session.sealChunk(ChunkPayload.encode({ text, finishReason: '' }), { final: false })
             transcript.add(sealed.ciphertext)
             await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
+            started()
           }
         } catch (err) {
           writeError ??= err

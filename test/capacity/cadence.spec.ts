@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { MAX_QUIET_HOLD_MS } from '../../protocols/common/quiet.js'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import type { GossipSub } from '@libp2p/gossipsub'
@@ -110,6 +111,24 @@ describe('capacity announce cadence', function () {
     service.loadChanged(3, 4)
     await sleep(FULL_CHANGE_ANNOUNCE_DELAY_MS + 50)
     assert.equal(pubsub.published.length, 4, 'a free slot again, at once')
+  })
+
+  it('holds a due announcement while a job waits for its first token, at most MAX_QUIET_HOLD_MS', async () => {
+    let starting = false
+    service.startAnnouncing(snapshot, () => starting)
+    await sleep(50)
+    assert.equal(pubsub.published.length, 1)
+    starting = true
+    service.loadChanged(4, 4) // the last slot taken: due within FULL_CHANGE_ANNOUNCE_DELAY_MS
+    await sleep(FULL_CHANGE_ANNOUNCE_DELAY_MS + 30)
+    assert.equal(pubsub.published.length, 1, 'held while the job starts')
+    starting = false
+    await sleep(20)
+    assert.equal(pubsub.published.length, 2, 'out as soon as the job has its first token')
+    starting = true
+    service.loadChanged(3, 4)
+    await sleep(FULL_CHANGE_ANNOUNCE_DELAY_MS + MAX_QUIET_HOLD_MS + 40)
+    assert.equal(pubsub.published.length, 3, 'a job that never starts holds it no longer than MAX_QUIET_HOLD_MS')
   })
 
   it('publishes nothing after stop, even when asked', async () => {

@@ -61,7 +61,7 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await Promise.all([client?.stop(), server?.stop()])
   })
 
-  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number, refillDelayMs?: number, depth?: number } = {}): WarmStreams => {
+  const makePool = (opts: { maxIdleMs?: number, keepWarmMs?: number, clock?: () => number, refillDelayMs?: number, depth?: number, jobStarting?: () => boolean } = {}): WarmStreams => {
     pool = new WarmStreams({
       protocol: PROTOCOL,
       dial: async (peer, protocol, options) => await client.dialProtocol(peer, protocol, options),
@@ -69,6 +69,7 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
       keepWarmMs: opts.keepWarmMs,
       clock: opts.clock,
       refillDelayMs: opts.refillDelayMs,
+      jobStarting: opts.jobStarting,
       // one warm stream per peer unless a test is about depth: counts of streams opened stay exact
       depth: opts.depth ?? 1
     })
@@ -100,6 +101,18 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await until(() => p.size === 1, 'the replacement, opened once the delay is out')
     assert.equal(inbound.length, 3)
     await second.close()
+  })
+
+  it('holds a replacement while a job of this node is starting, and opens it once the job has its first token', async () => {
+    let starting = true
+    const p = makePool({ refillDelayMs: 10, jobStarting: () => starting })
+    await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()
+    await sleep(60)
+    assert.equal(p.size, 0, 'no stream opened while a job is starting')
+    assert.equal(inbound.length, 1)
+    starting = false
+    await until(() => p.size === 1, 'the replacement, once no job is starting')
+    assert.equal(inbound.length, 2)
   })
 
   it('keeps two streams warm by default, so a job right after another finds one open', async () => {

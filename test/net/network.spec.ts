@@ -20,7 +20,7 @@ describe('a whole local network (cocoon network)', function () {
   before(async () => { net = await startTestNetwork({ workers: 2, workerCpus: engineCpu }) })
   after(async () => { await net?.close() })
 
-  it('runs each worker\'s engine thread and decode threads on its --engine-cpus, and its networking anywhere', async () => {
+  it('runs each worker\'s engine thread and decode threads on its --engine-cpus, V8\'s helpers off them, and its networking anywhere', async () => {
     for (const name of ['worker-1', 'worker-2']) {
       const pid = proc(net, name).child.pid!
       const allowed = async (tid: number): Promise<string> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${pid}/task/${tid}/status`, 'utf8'))?.[1] ?? '?'
@@ -29,6 +29,8 @@ describe('a whole local network (cocoon network)', function () {
       assert.ok(engine.some(t => t.name === 'WorkerThread'), `${name} has an engine thread: ${threads.map(t => t.name).join(' ')}`)
       for (const t of engine) assert.equal(await allowed(t.tid), engineCpu, `${name} ${t.name} ${t.tid}`)
       assert.deepEqual(parseCpuList(await allowed(pid)), cpus, `${name} main thread`)
+      const others = cpus.filter(c => String(c) !== engineCpu)
+      for (const t of threads.filter(t => t.name.startsWith('V8'))) assert.deepEqual(parseCpuList(await allowed(t.tid)), others.length > 0 ? others : cpus, `${name} ${t.name} ${t.tid}`)
       assert.equal(net.logs.records(name, 'inference engine runs on these CPUs only')[0]?.engineCpus, engineCpu)
     }
   })

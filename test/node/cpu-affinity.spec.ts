@@ -80,27 +80,29 @@ describe('a worker\'s engine on CPUs of its own (--engine-cpus)', function () {
   let engine: ThreadedEngine
   const own = cpusOf()
   const cpus = parseCpuList(own)
-  const restore: number[] = []
 
   after(async () => {
-    // libuv's pool serves this whole test process: give it back every CPU.
-    for (const tid of restore) pinThread(own, tid)
+    // The pins apply to this test process's own threads: give every one of them its CPUs back.
+    for (const t of threadsOf()) pinThread(own, t.tid)
     await engine?.close()
   })
 
-  it('pins the engine thread and libuv\'s pool, and leaves the main thread on all of its CPUs', async () => {
+  it('pins the engine thread and libuv\'s pool, moves V8\'s helpers off them, and leaves the main thread on all of its CPUs', async () => {
     const last = String(cpus[cpus.length - 1]) // with one CPU the pins change nothing, and the checks still hold
     engine = new ThreadedEngine({ gpu: false })
     const tid = await engine.threadId()
     assert.ok(tid != null && tid !== process.pid, 'the engine thread has a thread id of its own')
     const pool = threadsOf().filter(t => t.name === 'libuv-worker').map(t => t.tid)
     assert.ok(pool.length > 0, 'the pool has started')
-    restore.push(...pool)
     await pinEngine(engine, last)
     const allowed = async (t: number): Promise<string | undefined> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${t}/status`, 'utf8'))?.[1]
     assert.equal(await allowed(tid), last)
     for (const t of pool) assert.equal(await allowed(t), last, `pool thread ${t}`)
     assert.deepEqual(parseCpuList(await allowed(process.pid) ?? ''), cpus, 'main thread')
+    const others = cpus.filter(c => String(c) !== last)
+    const helpers = threadsOf().filter(t => t.name.startsWith('V8'))
+    assert.ok(helpers.length > 0, 'V8 has helper threads')
+    for (const t of helpers) assert.deepEqual(parseCpuList(await allowed(t.tid) ?? ''), others.length > 0 ? others : cpus, `helper ${t.name} ${t.tid}`)
     // the engine still works from there
     assert.equal((await engine.device()).kind, 'cpu')
   })

@@ -24,7 +24,7 @@ export interface NetworkOptions {
   logger: Logger
   /** How long each node may take to start. @default 120 s */
   startTimeoutMs?: number
-  /** CPUs for every worker (`cocoon start --cpus`), e.g. to give the engines cores of their own. @default any */
+  /** CPUs for every worker's engine (`cocoon start --engine-cpus`), to give the engines cores of their own. @default any */
   workerCpus?: string
 }
 

@@ -25,6 +25,8 @@ export interface ThreadedEngineInit {
   logger?: Logger
   /** Token events of a generation cross to this thread at most once per this many ms (the first at once). @default 0 */
   batchMs?: number
+  /** @internal The thread's script (tests give one that misbehaves). @default engine-thread.js */
+  threadScript?: URL
 }
 
 type StreamMessage = Extract<FromThread, { op: 'tokens' | 'done' | 'failed' }>
@@ -45,7 +47,7 @@ export class ThreadedEngine implements InferenceEngine {
   constructor (init: ThreadedEngineInit = {}) {
     this.log = init.logger ?? pino({ level: 'silent' })
     const data: EngineThreadData = { gpu: init.gpu, logLevel: this.log.level, batchMs: init.batchMs ?? 0 }
-    this.worker = new Worker(new URL('./engine-thread.js', import.meta.url), { workerData: data })
+    this.worker = new Worker(init.threadScript ?? new URL('./engine-thread.js', import.meta.url), { workerData: data })
     let ready!: (tid: number | undefined) => void
     this.started = new Promise(resolve => { ready = resolve })
     this.worker.on('message', (msg: FromThread) => {

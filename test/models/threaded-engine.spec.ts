@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import type { Worker } from 'node:worker_threads'
 import { pino } from 'pino'
 import { ensureBuiltinModel } from '../../models/builtin/ensure.js'
 import { NodeLlamaCppEngine } from '../../models/llama/engine.js'
@@ -116,15 +115,23 @@ describe('models: the engine on a thread of its own (ThreadedEngine)', function 
   })
 
   it('fails what is pending with ENGINE_UNAVAILABLE when the thread dies, and every later call too', async () => {
-    const doomed = new ThreadedEngine({ gpu: false })
-    const m = await doomed.load(path, { id: 'cocoon-tiny', sha256, slots: 1 })
-    const it = m.generate({ prompt: 'Hello', maxTokens: 1500 })[Symbol.asyncIterator]()
-    await it.next()
-    await (doomed as unknown as { worker: Worker }).worker.terminate() // as if the thread had crashed
-    await assert.rejects(async () => { while (!(await it.next()).done); }, { code: 'ENGINE_UNAVAILABLE' })
+    // A thread that loads "models" and starts generations but never answers them, then exits when told: the
+    // real engine thread cannot be killed mid-generation (node-llama-cpp aborts the process when its native work
+    // is torn down under it), and this is about what the main side does when its thread is gone.
+    const doomed = new ThreadedEngine({ threadScript: new URL('./dying-engine-thread.js', import.meta.url) })
+    const m = await doomed.load('/any.gguf', { slots: 1 })
+    assert.equal(m.slots, 1)
+    const it = m.generate({ prompt: 'Hello', maxTokens: 5 })[Symbol.asyncIterator]()
+    const first = it.next()
+    const pending = doomed.device()
+    await eventually(() => m.busySlots() === 1, 'the generation started')
+    await doomed.checkFits('/exit') // the dying thread's cue
+    await assert.rejects(first, { code: 'ENGINE_UNAVAILABLE', message: /engine thread ended: exited with code 3/ })
+    await assert.rejects(pending, { code: 'ENGINE_UNAVAILABLE' })
     await assert.rejects(doomed.device(), { code: 'ENGINE_UNAVAILABLE' })
     await assert.rejects(collect(m.generate({ prompt: 'again', maxTokens: 1 })), { code: 'ENGINE_UNAVAILABLE' })
     assert.equal(m.busySlots(), 0, 'a dead thread holds no slots')
     await doomed.close()
   })
+
 })

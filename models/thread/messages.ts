@@ -3,7 +3,7 @@
  * structured clone carries them; errors travel as their name, code, message and data and are rebuilt typed.
  */
 import { EngineUnavailableError, ModelError } from '../errors.js'
-import type { DeviceInfo, FinishReason, FitOptions, GenerateRequest, LoadProgress, ModelInfo, Usage } from '../engine.js'
+import type { DeviceInfo, FinishReason, FitOptions, GenerateRequest, LoadOptions, LoadProgress, ModelInfo, Usage } from '../engine.js'
 
 /** What the engine thread is started with (worker_threads `workerData`). */
 export interface EngineThreadData {
@@ -14,16 +14,8 @@ export interface EngineThreadData {
   batchMs: number
 }
 
-/** The load options that cross the thread boundary (no callbacks, no signal: those become messages). */
-export interface ThreadLoadOptions {
-  id?: string
-  name?: string
-  sha256?: string
-  slots?: number
-  contextLength?: number
-  threads?: number
-  progress: boolean
-}
+/** The load options that cross the thread boundary: the callback and the signal become messages. */
+export type ThreadLoadOptions = Omit<LoadOptions, 'onProgress' | 'signal'> & { progress: boolean }
 
 export type EngineCall =
   | { method: 'device' }

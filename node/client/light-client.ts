@@ -8,6 +8,7 @@ import { listModels, runJob, type OfferVerifier } from '../../protocols/job/clie
 import { JOB_PROTOCOL, REQUEST_TIMEOUT_MS } from '../../protocols/job/constants.js'
 import { KnownWorkers } from '../../protocols/job/known-workers.js'
 import { WarmStreams } from '../../protocols/common/warm-streams.js'
+import { StartingJobs } from '../../protocols/common/quiet.js'
 import type { BackendModel, ChatBackend, ChatEvent, ChatRequest } from '../http/backend.js'
 import type { CocoonLibp2p } from '../libp2p.js'
 import { silentLogger } from '../logging.js'
@@ -50,7 +51,7 @@ export class LightClient extends EventTarget implements ChatBackend {
   /** Workers proxies offered lately: later jobs go to them pre-sealed, one round trip sooner. */
   private readonly known = new KnownWorkers()
   /** Jobs that have not had their first token yet. */
-  private starting = 0
+  private readonly starting = new StartingJobs()
 
   constructor (init: LightClientInit) {
     super()
@@ -64,7 +65,7 @@ export class LightClient extends EventTarget implements ChatBackend {
       dial: async (peer, protocol, options) => await this.libp2p.dialProtocol(peer, protocol, options),
       // the proxy waits REQUEST_TIMEOUT_MS for the first frame on a new stream
       maxIdleMs: REQUEST_TIMEOUT_MS / 2,
-      jobStarting: () => this.starting > 0
+      jobStarting: this.starting.any
     })
   }
 
@@ -148,12 +149,7 @@ export class LightClient extends EventTarget implements ChatBackend {
     const tried = new Set<string>()
     let delivered = ''
     // Until its first token, this job holds the client's background work (common/quiet.ts).
-    let starting = true
-    this.starting++
-    const started = (): void => {
-      if (starting) this.starting--
-      starting = false
-    }
+    const started = this.starting.begin()
     try {
       yield * this.attempts(req, signal, seed, tried, () => delivered, (text) => { started(); delivered += text })
     } finally {

@@ -112,7 +112,7 @@ export async function workerRole (parts: NodeParts): Promise<RoleModule> {
       for (const h of loaded) provider.add(`model:${h.model.info.id}`, await modelKey(h.model.info.sha256))
       // Announce only once the certificate is anchored: proxies would refuse us before that.
       // Held while a job waits for its first token: publishing would take the main thread just as it is handed over.
-      capacity.startAnnouncing(snapshot, () => work.startingJobs > 0)
+      capacity.startAnnouncing(snapshot, work.starting.any)
       logger.info({ models: loaded.map(h => h.model.info.id), device: device.kind, gpu: device.gpuName }, 'worker ready')
     },
     async stop () {

@@ -47,3 +47,25 @@ export function whenQuiet (fn: () => void, delayMs: number, opts: QuietOptions =
   arm(delayMs)
   return { cancel: () => { clearTimeout(timer) } }
 }
+
+/** A node's jobs between their request and their first token: what `busy` above asks about. */
+export class StartingJobs {
+  private count = 0
+
+  /** A job starts; call the returned function once it has its first token, or ends without one (extra calls do nothing). */
+  begin (): () => void {
+    this.count++
+    let open = true
+    return () => {
+      if (open) this.count--
+      open = false
+    }
+  }
+
+  get size (): number {
+    return this.count
+  }
+
+  /** For `QuietOptions.busy`. */
+  readonly any = (): boolean => this.count > 0
+}

@@ -1,27 +1,26 @@
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
+import { StartingJobs } from '../common/quiet.js'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
-import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, streamingSpeed, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
+import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import {
-  CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
+  JOB_ID_BYTES, JOB_PROTOCOL, MAX_ATTEMPTS, MAX_FRAME_BYTES,
   MAX_INBOUND_STREAMS, PRESEALED_ATTEMPT, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
 import { WarmStreams } from '../common/warm-streams.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
-import type { ClientFrame, Final, RouteRequest, SealedChunk, SealedJob } from './gen/messages.js'
+import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
+import { relayAttempt } from './proxy-relay.js'
 import { validatePresealed, validateRoute } from './route-request.js'
 import { silentLogger } from '../common/silent-logger.js'
-
-/** Most chunks relayed in one send to the client. */
-const RELAY_BATCH_MAX = 64
 
 /** How often a waiting job looks for a free slot again. */
 const SLOT_POLL_MS = 50
@@ -66,7 +65,7 @@ export class ProxyService implements Startable {
   /** One negotiated work stream per recently used worker, so a job does not wait for a stream to open. */
   private readonly workStreams: WarmStreams
   /** Jobs forwarded whose first chunk has not come yet. */
-  private starting = 0
+  private readonly starting = new StartingJobs()
   private sweepTimer?: ReturnType<typeof setInterval>
 
   constructor (components: ProxyServiceComponents, init: ProxyServiceInit) {
@@ -80,7 +79,7 @@ export class ProxyService implements Startable {
       dial: async (peer, protocol, options) => await components.dialProtocol(peer, protocol, { ...options, maxOutboundStreams: MAX_INBOUND_STREAMS }),
       // the worker waits REQUEST_TIMEOUT_MS for the job on a new stream
       maxIdleMs: REQUEST_TIMEOUT_MS / 2,
-      jobStarting: () => this.starting > 0
+      jobStarting: this.starting.any
     })
   }
 
@@ -297,15 +296,6 @@ export class ProxyService implements Startable {
     return await this.forward(client, queue, dialing, job, outcome)
   }
 
-  /** Relays the answer's end (with any chunks that came with it) in one send, and records the worker's success. */
-  private async finish (client: FrameStream, final: Final, firstChunkAt: number | undefined, outcome: AttemptObservation, chunks: SealedChunk[]): Promise<'done'> {
-    outcome.ok = true
-    outcome.tokensPerSecond = streamingSpeed(final.usage?.completionTokens ?? 0, firstChunkAt, performance.now())
-    await client.writeMany(codecs.proxy, [...chunks.map(chunk => ({ chunk })), { final }])
-    await client.closeWrite()
-    return 'done'
-  }
-
   /** The worker's work stream, warm or dialled now; awaited in `forward` (or aborted when no job comes). */
   private takeWorkStream (worker: PeerId, queue: FrameQueue<ClientFrame>): Promise<Stream> {
     const dialing = this.workStreams.take(worker, requestDeadline(queue))
@@ -316,96 +306,14 @@ export class ProxyService implements Startable {
   /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
   private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
     // Until its first chunk, this job holds the proxy's background work (common/quiet.ts).
-    this.starting++
-    let starting = true
-    const firstChunk = (): void => {
-      if (starting) this.starting--
-      starting = false
-    }
+    const firstChunk = this.starting.begin()
     try {
-      return await this.relay(client, queue, dialing, job, outcome, firstChunk, afterSend)
+      return await relayAttempt(client, queue, dialing, job, outcome, { counters: this.counters, firstChunk, afterSend })
     } finally {
       firstChunk()
     }
   }
 
-  private async relay (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, firstChunk: () => void, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
-    const started = performance.now()
-    let firstChunkAt: number | undefined
-    let work: FrameStream
-    try {
-      work = new FrameStream(await dialing, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
-      await work.write(codecs.workRequest, { job })
-    } catch (err) {
-      if (queue.ended.signal.aborted) throw queue.endReason
-      return new CocoonError('WORKER_LOST', `cannot reach worker: ${(err as Error).message}`)
-    }
-    // The client going away (or cancelling) must stop the worker at once, including when it went while the job
-    // was being forwarded (an abort listener added after the abort never fires).
-    const onClientGone = (): void => { void work.write(codecs.workRequest, { cancel: { reason: 'client cancelled' } }, { timeoutMs: 1000 }).catch(() => {}).finally(() => work.abort(new CocoonError('CANCELLED', 'client went away'))) }
-    queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
-    if (queue.ended.signal.aborted) onClientGone()
-    try {
-      await afterSend?.()
-      while (true) {
-        let frame
-        try {
-          frame = await work.read(codecs.work, { timeoutMs: outcome.firstTokenMs == null ? FIRST_CHUNK_TIMEOUT_MS : CHUNK_IDLE_TIMEOUT_MS })
-        } catch (err) {
-          if (queue.ended.signal.aborted) throw queue.endReason
-          const e = toCocoonError(err)
-          return new CocoonError('WORKER_LOST', `worker stream broke: ${e.message}`, { cause: e.code })
-        }
-        if (frame.chunk != null) {
-          firstChunk()
-          firstChunkAt ??= performance.now()
-          outcome.firstTokenMs ??= firstChunkAt - started
-          // Chunks that arrived together leave together: one send to the client for all of them. While the
-          // proxy keeps up that is one chunk (no added latency); when it falls behind, its per-send cost shrinks.
-          const chunks = [frame.chunk]
-          let next: typeof frame | undefined
-          let broken: CocoonError | undefined
-          while (work.hasBufferedFrame && chunks.length < RELAY_BATCH_MAX) {
-            try {
-              next = await work.read(codecs.work)
-            } catch (err) {
-              broken = toCocoonError(err)
-              break
-            }
-            if (next.chunk == null) break
-            chunks.push(next.chunk)
-            next = undefined
-          }
-          for (const chunk of chunks) this.counters.bytesRelayed += chunk.ciphertext.byteLength
-          if (next?.final != null) {
-            // The end came with the last chunks (a worker sends its final chunk and Final together): one send.
-            return await this.finish(client, next.final, firstChunkAt, outcome, chunks)
-          }
-          await client.writeMany(codecs.proxy, chunks.map(chunk => ({ chunk })))
-          if (broken != null) return new CocoonError('WORKER_LOST', `worker stream broke: ${broken.message}`, { cause: broken.code })
-          if (next == null) continue
-          frame = next
-        }
-        if (frame.final != null) {
-          return await this.finish(client, frame.final, firstChunkAt, outcome, [])
-        } else if (frame.error != null) {
-          // Busy workers are worth another try; any other refusal is the job's own problem.
-          if (frame.error.code === 'NO_CAPACITY') return new CocoonError('NO_CAPACITY', frame.error.message)
-          outcome.ok = true
-          await client.write(codecs.proxy, { error: frame.error })
-          await client.closeWrite()
-          return 'done'
-        } else {
-          return new CocoonError('WORKER_LOST', 'worker sent an empty frame')
-        }
-      }
-    } finally {
-      queue.ended.signal.removeEventListener('abort', onClientGone)
-      // Close our side too: a half-open stream would count against the connection's stream limit for good.
-      if (outcome.ok) void work.closeWrite().catch(() => work.abort(new CocoonError('CANCELLED', 'job over')))
-      else work.abort(new CocoonError('CANCELLED', 'attempt over'))
-    }
-  }
 }
 
 /** A request to a worker ends when the client goes or after REQUEST_TIMEOUT_MS, whichever is first. */

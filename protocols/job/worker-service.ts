@@ -1,6 +1,7 @@
 import type { Connection, PrivateKey, Startable, Stream } from '@libp2p/interface'
 import type { Logger } from 'pino'
 import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
+import { StartingJobs } from '../common/quiet.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
@@ -43,7 +44,6 @@ export class WorkService implements Startable {
   jobsDone = 0
   /** Jobs opened with the agreement their client announced the job before (no X25519 on their way). */
   jobsOpenedAhead = 0
-  private starting = 0
 
   constructor (components: WorkServiceComponents, init: WorkServiceInit) {
     this.components = components
@@ -67,19 +67,13 @@ export class WorkService implements Startable {
   }
 
   /** Jobs received whose first chunk has not gone out yet: the worker's own background work waits for them. */
-  get startingJobs (): number {
-    return this.starting
-  }
+  readonly starting = new StartingJobs()
 
   private async serve (stream: Stream): Promise<void> {
     const frames = new FrameStream(stream, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: REQUEST_TIMEOUT_MS })
     const controller = new AbortController()
     let next: NextSeal | undefined
-    let starting = false
-    const started = (): void => {
-      if (starting) this.starting--
-      starting = false
-    }
+    let started = (): void => {}
     try {
       // A stream closed before its first frame asked for nothing (a proxy's warm stream it no longer needs).
       const req = await frames.readOrEnd(codecs.workRequest)
@@ -87,8 +81,7 @@ export class WorkService implements Startable {
         await frames.closeWrite().catch(() => {})
         return
       }
-      starting = true
-      this.starting++
+      started = this.starting.begin()
       if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
       const { session, payload } = this.open(req.job)
       next = payload.next

@@ -5,7 +5,7 @@
  * starts and stops its own.
  */
 import { startTestNetwork, type TestNetwork } from '../test/net/harness.js'
-import { cpusOf, parseCpuList, pinThread, threadsOf } from '../node/cpu-affinity.js'
+import { cpusOf, LIBUV_POOL_THREAD, parseCpuList, pinThread, threadsOf } from '../node/cpu-affinity.js'
 
 /** One worker: the network path is compared with one engine, and the machine has 2 cores. */
 const WORKERS = 1
@@ -37,7 +37,7 @@ export const PLACEMENT: { engineCpus: string, allCpus: string } | undefined = ((
 /** Moves an engine run in this process (its JS thread: the main thread; its decode threads: libuv's pool) to `cpus`. */
 export function placeEngineHere (cpus: string): void {
   pinThread(cpus, process.pid)
-  for (const t of threadsOf()) if (t.name === 'libuv-worker') pinThread(cpus, t.tid)
+  for (const t of threadsOf()) if (t.name === LIBUV_POOL_THREAD) pinThread(cpus, t.tid)
 }
 
 let session: { net?: Promise<TestNetwork> } | undefined

@@ -40,7 +40,10 @@ export function pinThread (list: string, tid: number): void {
   taskset(list, tid, false)
 }
 
-/** The threads of a process: Linux thread id and name (`comm`: `node` for the main thread, `libuv-worker`, ...). */
+/** Name Linux gives libuv's pool threads (`comm`), where node-llama-cpp decodes. */
+export const LIBUV_POOL_THREAD = 'libuv-worker'
+
+/** The threads of a process: Linux thread id and name (`comm`: `MainThread`, `libuv-worker`, `V8Worker`, ...). */
 export function threadsOf (pid: number = process.pid): Array<{ tid: number, name: string }> {
   const out: Array<{ tid: number, name: string }> = []
   for (const tid of readdirSync(`/proc/${pid}/task`)) {

@@ -12,10 +12,7 @@
  */
 import type { ThreadedEngine } from '../models/index.js'
 import { ConfigError } from './config.js'
-import { cpusOf, parseCpuList, pinThread, threadsOf } from './cpu-affinity.js'
-
-/** Name Linux gives libuv's pool threads (`comm`). */
-const LIBUV_POOL_THREAD = 'libuv-worker'
+import { cpusOf, LIBUV_POOL_THREAD, parseCpuList, pinThread, threadsOf } from './cpu-affinity.js'
 
 /** Throws ConfigError when the platform, taskset or the CPUs do not allow it. */
 export async function pinEngine (engine: ThreadedEngine, cpus: string): Promise<void> {

@@ -71,14 +71,14 @@ async function answer (id: number, call: EngineCall): Promise<FromThread> {
   }
 }
 
-async function generate (id: number, handle: number, msg: Extract<ToThread, { op: 'generate' }>): Promise<void> {
+async function generate ({ id, handle, req }: Extract<ToThread, { op: 'generate' }>): Promise<void> {
   const abort = new AbortController()
   generations.set(id, abort)
   const batcher = new TokenBatcher({ intervalMs: data.batchMs, send: (text) => { post({ op: 'tokens', id, text }) } })
   try {
     const model = models.get(handle)
     if (model == null) throw new ModelClosedError(`#${handle}`)
-    for await (const ev of model.generate(msg.req, abort.signal)) {
+    for await (const ev of model.generate(req, abort.signal)) {
       if (ev.type === 'token') batcher.push(ev.text)
       else post({ op: 'done', id, text: batcher.finish(), finishReason: ev.finishReason, usage: ev.usage })
     }
@@ -99,7 +99,7 @@ port.on('message', (msg: ToThread) => {
       loads.get(msg.id)?.abort()
       break
     case 'generate':
-      void generate(msg.id, msg.handle, msg)
+      void generate(msg)
       break
     case 'cancel':
       generations.get(msg.id)?.abort()

@@ -1,8 +1,8 @@
 /**
  * The local test network (test/net/harness.ts: devnet, proxy, workers, client gateway, each its own process)
- * that the network and client benchmarks run against. Starting one takes 15-30 s here, so `npm run bench`
- * opens a sharing session and the benches that need a network use the same one; a bench run on its own
- * starts and stops its own.
+ * that the network and client benchmarks run against. Each bench starts its own (5-10 s here): each bench runs
+ * in a process of its own (run-one.ts), and a network a bench has used carries its warm streams, known workers
+ * and stats into the next.
  */
 import { startTestNetwork, type TestNetwork } from '../test/net/harness.js'
 import { cpusOf, LIBUV_POOL_THREAD, parseCpuList, pinThread, threadsOf } from '../node/cpu-affinity.js'
@@ -40,24 +40,8 @@ export function placeEngineHere (cpus: string): void {
   for (const t of threadsOf()) if (t.name === LIBUV_POOL_THREAD) pinThread(cpus, t.tid)
 }
 
-let session: { net?: Promise<TestNetwork> } | undefined
-
-/** From now until `endNetworkSharing()`, benches share one test network. */
-export function beginNetworkSharing (): void {
-  session ??= {}
-}
-
-export async function endNetworkSharing (): Promise<void> {
-  const s = session
-  session = undefined
-  if (s?.net != null) await (await s.net.catch(() => undefined))?.close()
-}
-
+/** Runs `fn` against a fresh test network, stopped after. */
 export async function withTestNetwork<T> (fn: (net: TestNetwork) => Promise<T>): Promise<T> {
-  if (session != null) {
-    session.net ??= startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus })
-    return fn(await session.net)
-  }
   const net = await startTestNetwork({ workers: WORKERS, workerCpus: PLACEMENT?.engineCpus })
   try {
     return await fn(net)

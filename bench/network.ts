@@ -9,6 +9,12 @@
  * - gateway: the same path entered through the client process's OpenAI gateway (HTTP + SSE).
  * - direct: NodeLlamaCppEngine in this process on the same GGUF, with the slots the worker uses.
  *
+ * - loopback: a 200-byte round trip to an echo server in another process over plain TCP (lib-loopback.ts), taken
+ *   after an idle pause, half just before the runs and half just after (between runs it slowed the next run's
+ *   first token): what the machine itself charges per process hop, under the network path's four hops to the
+ *   first token.
+ * - cpuStealPercent: the VM's steal time over the runs (lib-cpu-steal.ts).
+ *
  * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. Where it can, the
  * bench gives the engines a core of their own, as hosts of their own would (PLACEMENT in lib-test-network.ts): the
  * worker's engine and the direct engine take turns on the last CPU; the worker's networking, the proxy, gateway,
@@ -20,6 +26,8 @@ import { join } from 'node:path'
 import { BUILTIN_MODEL_ID, ensureBuiltinModel, NodeLlamaCppEngine } from '../models/index.js'
 import OpenAI from 'openai'
 import { startLightClient } from './lib-light-client.js'
+import { measureSteal } from './lib-cpu-steal.js'
+import { LoopbackProbe } from './lib-loopback.js'
 import { round, percentile } from './lib-stats.js'
 import { PLACEMENT, placeEngineHere, withTestNetwork } from './lib-test-network.js'
 import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
@@ -30,12 +38,16 @@ const SEED = 42
 const WARMUP_RUNS = 2
 // 20 rather than 10: on this shared 2-core VM single jobs vary by several ms, and a p50 of 10 moved by 1-2 ms between runs.
 const RUNS = 20
+const LOOPBACK_PROBES = 20
+/** About what the proxy and the worker idle between two network runs (a direct run). */
+const LOOPBACK_IDLE_MS = 150
 
 export async function run (): Promise<Record<string, number | string>> {
   return withTestNetwork(async (net) => {
     const dir = await mkdtemp(join(tmpdir(), 'cocoon-bench-network-'))
     const engine = new NodeLlamaCppEngine()
     const embedded = await startLightClient(net.proxyAddress, net)
+    const loopback = await LoopbackProbe.start()
     try {
       const file = await ensureBuiltinModel(dir)
       const model = await engine.load(file.path, { id: BUILTIN_MODEL_ID, sha256: file.sha256 })
@@ -67,11 +79,22 @@ export async function run (): Promise<Record<string, number | string>> {
 
       for (let i = 0; i < WARMUP_RUNS; i++) { await direct(); await network(); await gateway() }
       const runs = { direct: [] as StreamTiming[], network: [] as StreamTiming[], gateway: [] as StreamTiming[] }
+      const loopbackMs: number[] = []
+      const probeLoopback = async (): Promise<void> => {
+        for (let i = 0; i < LOOPBACK_PROBES / 2; i++) {
+          await new Promise(resolve => setTimeout(resolve, LOOPBACK_IDLE_MS))
+          loopbackMs.push(await loopback.roundTripMs())
+        }
+      }
+      await probeLoopback()
+      const steal = measureSteal()
       for (let i = 0; i < RUNS; i++) {
         runs.network.push(await network())
         runs.direct.push(await direct())
         runs.gateway.push(await gateway())
       }
+      const stealPercent = steal()
+      await probeLoopback()
 
       const p50 = (xs: StreamTiming[]): number => percentile(xs.map(r => r.firstTokenMs), 50)
       const directTps = tokensPerSecond(runs.direct)
@@ -95,10 +118,13 @@ export async function run (): Promise<Record<string, number | string>> {
         networkFirstTokenP50Ms: round(p50(runs.network), 2),
         gatewayFirstTokenP50Ms: round(p50(runs.gateway), 2),
         networkFirstTokenOverheadP50Ms: round(p50(runs.network) - p50(runs.direct), 2),
+        loopbackRoundTripP50Ms: round(percentile(loopbackMs, 50), 3),
+        cpuStealPercent: stealPercent == null ? 'unknown' : round(stealPercent, 2),
         placement: PLACEMENT != null ? `worker's engine and the direct engine on CPU ${PLACEMENT.engineCpus}, the rest anywhere` : 'unpinned',
         gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
       }
     } finally {
+      await loopback.stop()
       await embedded.stop()
       await engine.close()
       await rm(dir, { recursive: true, force: true })

@@ -1,42 +1,31 @@
 /**
- * `npm run bench [-- NAME ...]`: runs every benchmark module (or the named ones) one after another, prints a
- * table of their figures with the goal beside each where there is one, and saves everything with the machine's
- * description to bench/results/latest.json and bench/results/<ISO date>.json.
+ * `npm run bench [-- NAME ...]`: runs every benchmark module (or the named ones) one after another, each in a
+ * process of its own (run-one.ts), prints a table of their figures with the goal beside each where there is one,
+ * and saves everything with the machine's description to bench/results/latest.json and
+ * bench/results/<ISO date>.json.
  *
- * A bench that throws is reported with its error and the others still run; the exit code is 1 if any failed.
- * A missed goal is reported, not a failure: figures depend on the machine.
+ * A bench that throws (or whose process dies) is reported with its error and the others still run; the exit code
+ * is 1 if any failed. A missed goal is reported, not a failure: figures depend on the machine.
  */
+import { fork } from 'node:child_process'
 import { join } from 'node:path'
 import { packageRoot } from '../node/package-root.js'
-import { evaluateGoal, formatTable, machineInfo, saveResults, type BenchOutcome, type Figures, type Goal } from './lib-report.js'
-import { beginNetworkSharing, endNetworkSharing } from './lib-test-network.js'
+import { BENCHES, GOALS } from './benches.js'
+import { compiledBenchScript } from './lib-child.js'
+import { evaluateGoal, formatTable, machineInfo, saveResults, type BenchOutcome } from './lib-report.js'
+import type { OneBenchResult } from './run-one.js'
 
-type BenchModule = { run: () => Promise<Figures> }
-
-/** Every bench, in the order they run. network and client share one test network (see lib-test-network.ts). */
-const BENCHES: Array<{ name: string, what: string, load: () => Promise<BenchModule> }> = [
-  { name: 'seal', what: 'sealing cost per job and per chunk', load: async () => import('./seal.js') },
-  { name: 'attestation', what: 'certificate issue and verification', load: async () => import('./attestation.js') },
-  { name: 'models', what: 'engine on the built-in model', load: async () => import('./models.js') },
-  { name: 'gateway', what: 'HTTP gateway over an instant backend', load: async () => import('./gateway.js') },
-  { name: 'chain', what: 'contract gas and devnet lookups', load: async () => import('./chain.js') },
-  { name: 'swarm', what: 'capacity gossip in a 50-node swarm (issue 2)', load: async () => import('./swarm.js') },
-  { name: 'relay', what: 'one proxy relaying synthetic streams (issue 4)', load: async () => import('./relay.js') },
-  { name: 'network', what: 'network path vs engine directly (issue 4)', load: async () => import('./network.js') },
-  { name: 'client', what: 'light client start and memory, gateway overhead (issue 7)', load: async () => import('./client.js') }
-]
-
-/** The goals of issues 2, 4 and 7, by the figure that measures each. */
-const GOALS: Goal[] = [
-  { bench: 'swarm', figure: 'joinToFirstProxyP50Ms', op: '<=', at: 2000, label: 'new worker in a proxy table, 50-node swarm, p50' },
-  { bench: 'swarm', figure: 'joinToFirstProxyMaxMs', op: '<=', at: 2000, label: 'new worker in a proxy table, 50-node swarm, max' },
-  { bench: 'network', figure: 'networkToDirectTokensPerSecondRatio', op: '>=', at: 0.95, label: 'network tokens/s vs engine directly' },
-  { bench: 'network', figure: 'networkFirstTokenOverheadP50Ms', op: '<=', at: 5, label: 'first-token overhead of the network path, p50, loopback' },
-  { bench: 'relay', figure: 'concurrent16TokensPerSecond', op: '>=', at: 20_000, label: 'tokens/s one proxy relays' },
-  { bench: 'relay', figure: 'proxyRss1000StreamsMiB', op: '<', at: 300, label: 'proxy RSS with 1,000 concurrent streams (MiB)' },
-  { bench: 'client', figure: 'clientRssReadyMiB', op: '<', at: 60, label: 'light client RSS (MiB)' },
-  { bench: 'client', figure: 'createToReadyP50Ms', op: '<', at: 1000, label: 'createClient to ready' }
-]
+/** Runs one bench in a fresh process: its figures, or why it failed. */
+async function runInChild (name: string): Promise<OneBenchResult> {
+  const child = fork(compiledBenchScript('run-one'), [name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  let result: OneBenchResult | undefined
+  child.on('message', (m) => { result = m as OneBenchResult })
+  const exit = await new Promise<{ code: number | null, signal: NodeJS.Signals | null }>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', (code, signal) => { resolve({ code, signal }) })
+  })
+  return result ?? { ok: false, error: `the bench's process exited (${exit.signal ?? `code ${String(exit.code)}`}) without a result` }
+}
 
 async function main (): Promise<number> {
   const names = process.argv.slice(2)
@@ -48,23 +37,18 @@ async function main (): Promise<number> {
   const selected = names.length === 0 ? BENCHES : BENCHES.filter(b => names.includes(b.name))
   const started = new Date()
   const outcomes: BenchOutcome[] = []
-  beginNetworkSharing()
-  try {
-    for (const [i, bench] of selected.entries()) {
-      process.stderr.write(`[${i + 1}/${selected.length}] ${bench.name}: ${bench.what} ...`)
-      const t0 = performance.now()
-      try {
-        const figures = await (await bench.load()).run()
-        outcomes.push({ name: bench.name, ok: true, durationMs: performance.now() - t0, figures })
-        process.stderr.write(` done in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`)
-      } catch (err) {
-        const error = (err as Error)?.stack ?? String(err)
-        outcomes.push({ name: bench.name, ok: false, durationMs: performance.now() - t0, error: (err as Error)?.message ?? String(err) })
-        process.stderr.write(` FAILED after ${((performance.now() - t0) / 1000).toFixed(1)} s\n${error}\n`)
-      }
+  for (const [i, bench] of selected.entries()) {
+    process.stderr.write(`[${i + 1}/${selected.length}] ${bench.name}: ${bench.what} ...`)
+    const t0 = performance.now()
+    const result = await runInChild(bench.name)
+    const durationMs = performance.now() - t0
+    if (result.ok) {
+      outcomes.push({ name: bench.name, ok: true, durationMs, figures: result.figures })
+      process.stderr.write(` done in ${(durationMs / 1000).toFixed(1)} s\n`)
+    } else {
+      outcomes.push({ name: bench.name, ok: false, durationMs, error: result.error })
+      process.stderr.write(` FAILED after ${(durationMs / 1000).toFixed(1)} s\n${result.stack ?? result.error}\n`)
     }
-  } finally {
-    await endNetworkSharing().catch(err => { process.stderr.write(`stopping the shared test network failed: ${(err as Error).message}\n`) })
   }
 
   const goals = GOALS.filter(g => selected.some(b => b.name === g.bench)).map(g => evaluateGoal(g, outcomes))

@@ -8,7 +8,6 @@
  *   worker's engine thread) and back, sealed end to end.
  * - gateway: the same path entered through the client process's OpenAI gateway (HTTP + SSE).
  * - direct: NodeLlamaCppEngine in this process on the same GGUF, with the slots the worker uses.
- *
  * - loopback: a 200-byte round trip to an echo server in another process over plain TCP (lib-loopback.ts), taken
  *   after an idle pause, half just before the runs and half just after (between runs it slowed the next run's
  *   first token): what the machine itself charges per process hop, under the network path's four hops to the
@@ -47,8 +46,9 @@ export async function run (): Promise<Record<string, number | string>> {
     const dir = await mkdtemp(join(tmpdir(), 'cocoon-bench-network-'))
     const engine = new NodeLlamaCppEngine()
     const embedded = await startLightClient(net.proxyAddress, net)
-    const loopback = await LoopbackProbe.start()
+    let loopback: LoopbackProbe | undefined
     try {
+      loopback = await LoopbackProbe.start()
       const file = await ensureBuiltinModel(dir)
       const model = await engine.load(file.path, { id: BUILTIN_MODEL_ID, sha256: file.sha256 })
       await embedded.client.ready()
@@ -80,10 +80,11 @@ export async function run (): Promise<Record<string, number | string>> {
       for (let i = 0; i < WARMUP_RUNS; i++) { await direct(); await network(); await gateway() }
       const runs = { direct: [] as StreamTiming[], network: [] as StreamTiming[], gateway: [] as StreamTiming[] }
       const loopbackMs: number[] = []
+      const probe = loopback
       const probeLoopback = async (): Promise<void> => {
         for (let i = 0; i < LOOPBACK_PROBES / 2; i++) {
           await new Promise(resolve => setTimeout(resolve, LOOPBACK_IDLE_MS))
-          loopbackMs.push(await loopback.roundTripMs())
+          loopbackMs.push(await probe.roundTripMs())
         }
       }
       await probeLoopback()
@@ -124,7 +125,7 @@ export async function run (): Promise<Record<string, number | string>> {
         gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
       }
     } finally {
-      await loopback.stop()
+      await loopback?.stop()
       await embedded.stop()
       await engine.close()
       await rm(dir, { recursive: true, force: true })

@@ -151,6 +151,11 @@ export class WorkerStats {
     return this.stats.get(peerId) ?? { successRate: SELECTION.priorSuccessRate, inFlight: 0 }
   }
 
+  /** Whether this proxy has sent the worker a job yet. */
+  tried (peerId: string): boolean {
+    return this.stats.has(peerId)
+  }
+
   begin (peerId: string): void {
     const s = this.mutable(peerId)
     s.inFlight++

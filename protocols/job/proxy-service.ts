@@ -186,12 +186,20 @@ export class ProxyService implements Startable {
    * the preferred worker stands if it is that pick or scores at least SELECTION.presealedMinScoreRatio of it (live,
    * admitted through the table, a free slot and within the price are implied by being ranked at all). Otherwise
    * the job goes to the proxy's pick, offered as usual.
+   *
+   * A pick this proxy has never sent a job to is offered even when the preferred worker scores as well: a client
+   * pre-seals to the workers it already knows, so with the fast path alone a worker that joined later got no job
+   * from a client that kept its known worker busy one job at a time (a failed CI run: two new workers ran nothing in
+   * 90 s). Each new worker costs the fast path one job per proxy, after which it competes on its record.
    */
   private choosePresealed (preferredId: string, request: SelectionRequest): { accept?: Candidate, instead?: Candidate } {
     const ranked = rankWorkers(this.init.table.list(), request, p => this.stats.observe(p))
     const own = drawCandidate(ranked, this.init.random)
     const preferred = ranked.find(c => c.entry.peerId === preferredId)
-    if (preferred != null && own != null && (own === preferred || preferred.score >= SELECTION.presealedMinScoreRatio * own.score)) return { accept: preferred }
+    if (preferred == null || own == null) return { instead: own }
+    if (own === preferred) return { accept: preferred }
+    if (!this.stats.tried(own.entry.peerId)) return { instead: own }
+    if (preferred.score >= SELECTION.presealedMinScoreRatio * own.score) return { accept: preferred }
     return { instead: own }
   }
 

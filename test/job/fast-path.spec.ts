@@ -6,7 +6,7 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals } from 'uint8arrays/equals'
 import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
-import { CapacityTable } from '../../protocols/capacity/index.js'
+import { CapacityTable, WorkerStats } from '../../protocols/capacity/index.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { FrameStream } from '../../protocols/common/frames.js'
 import {
@@ -33,29 +33,18 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
   let twin: ScriptedWorker
   let busy: ScriptedWorker
   let unlisted: ScriptedWorker
+  let newcomer: ScriptedWorker
   let service: ProxyService
 
   before(async () => {
-    ;[listed, twin, busy, unlisted] = await Promise.all([ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start()])
-    proxy = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
-    await proxy.start()
-    for (const w of [listed, twin, busy, unlisted]) await proxy.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
+    ;[listed, twin, busy, unlisted, newcomer] = await Promise.all([ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start(), ScriptedWorker.start()])
     const table = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
     // `unlisted` is not in this proxy's table (unknown to it, stale or refused); `twin` is as good as `listed`;
-    // `busy` has one free slot of four
+    // `busy` has one free slot of four; `newcomer` is only in the last test's proxy
     announce(table, listed.libp2p.peerId)
     announce(table, twin.libp2p.peerId)
     announce(table, busy.libp2p.peerId, 1)
-    service = new ProxyService({
-      handle: proxy.handle.bind(proxy),
-      unhandle: proxy.unhandle.bind(proxy),
-      dialProtocol: proxy.dialProtocol.bind(proxy)
-    }, {
-      table,
-      // the proxy's own draw is always its top-ranked worker (one of the two idle ones), never by chance the busy one
-      random: () => 0,
-      certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }), limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 }) })
-    await service.start()
+    ;({ node: proxy, service } = await startProxy(table))
     client = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [] })
     await client.start()
     await client.peerStore.merge(proxy.peerId, { multiaddrs: proxy.getMultiaddrs() })
@@ -63,12 +52,34 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
 
   after(async () => {
     await service?.stop()
-    await Promise.all([client, proxy, listed?.libp2p, twin?.libp2p, busy?.libp2p, unlisted?.libp2p].map(async n => n?.stop()))
+    await Promise.all([client, proxy, listed?.libp2p, twin?.libp2p, busy?.libp2p, unlisted?.libp2p, newcomer?.libp2p].map(async n => n?.stop()))
   })
 
-  /** Sends one route and returns every frame the proxy sent until it closed the stream. */
-  async function exchange (route: RouteRequest): Promise<ProxyFrame[]> {
-    const frames = new FrameStream(await client.dialProtocol(proxy.peerId, JOB_PROTOCOL), { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: 10_000 })
+  /** A proxy node serving the job protocol from `table`; its own draw is always its top-ranked worker. */
+  async function startProxy (table: CapacityTable, stats?: WorkerStats): Promise<{ node: CocoonLibp2p, service: ProxyService }> {
+    const node = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
+    await node.start()
+    for (const w of [listed, twin, busy, unlisted, newcomer]) await node.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
+    const started = new ProxyService({
+      handle: node.handle.bind(node),
+      unhandle: node.unhandle.bind(node),
+      dialProtocol: node.dialProtocol.bind(node)
+    }, {
+      table,
+      stats,
+      // never by chance a lower-ranked worker (such as the busy one)
+      random: () => 0,
+      certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }),
+      limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 })
+    })
+    await started.start()
+    await client?.peerStore.merge(node.peerId, { multiaddrs: node.getMultiaddrs() })
+    return { node, service: started }
+  }
+
+  /** Sends one route to a proxy (the shared one unless told) and returns every frame it sent until it closed the stream. */
+  async function exchange (route: RouteRequest, to: CocoonLibp2p = proxy): Promise<ProxyFrame[]> {
+    const frames = new FrameStream(await client.dialProtocol(to.peerId, JOB_PROTOCOL), { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: 10_000 })
     await frames.write(codecs.client, { route })
     const out: ProxyFrame[] = []
     while (true) {
@@ -144,10 +155,36 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     assert.equal(listed.jobs.length + twin.jobs.length, before)
   })
 
+  it('offers a worker that joined since, once, instead of the client\'s pre-sealed one; then the client\'s choice stands again', async () => {
+    // A proxy of its own, so that no latency measured by the tests above moves the scores: it has tried `listed`
+    // (one job, no latency recorded), and `newcomer`, announced a little faster, is its own pick (its draw is always
+    // the top), while `listed` scores well above presealedMinScoreRatio of it.
+    const stats = new WorkerStats()
+    stats.begin(listed.libp2p.peerId.toString())
+    stats.end(listed.libp2p.peerId.toString(), { ok: true })
+    const ownTable = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
+    announce(ownTable, listed.libp2p.peerId)
+    announce(ownTable, newcomer.libp2p.peerId, 4, 144)
+    const other = await startProxy(ownTable, stats)
+    try {
+      const first = await exchange(presealedRoute(listed.libp2p.peerId), other.node)
+      assert.deepEqual(first.map(kindOf), ['offer', 'chunk', 'final'])
+      assert.equal(offeredWorker(first[0]), newcomer, 'a worker this proxy never tried is offered')
+      const listedBefore = listed.jobs.length
+      const second = await exchange(presealedRoute(listed.libp2p.peerId), other.node)
+      assert.deepEqual(second.map(kindOf), ['accepted', 'chunk', 'final'], 'once tried, the newcomer competes on its score')
+      assert.equal(listed.jobs.length, listedBefore + 1)
+      assert.equal(newcomer.jobs.length, 1)
+    } finally {
+      await other.service.stop()
+      await other.node.stop()
+    }
+  })
+
   /** The recording worker a RouteOffer names. */
   function offeredWorker (frame: ProxyFrame): ScriptedWorker {
     const id = peerIdFromMultihash(Digest.decode(frame.offer!.workerPeerId))
-    const found = [listed, twin, busy, unlisted].find(w => w.libp2p.peerId.equals(id))
+    const found = [listed, twin, busy, unlisted, newcomer].find(w => w.libp2p.peerId.equals(id))
     assert.ok(found != null, 'the offer names one of the test workers')
     return found
   }

@@ -70,14 +70,14 @@ export class ScriptedWorker {
 }
 
 /** Lists a worker in a proxy's capacity table as serving MODEL at PRICE with `freeSlots` of 4 free. */
-export function announce (table: CapacityTable, worker: PeerId, freeSlots = 4): void {
+export function announce (table: CapacityTable, worker: PeerId, freeSlots = 4, tokensPerSecond = 100): void {
   table.upsert(worker.toString(), {
     peerId: worker.toMultihash().bytes,
     models: [{ id: MODEL, sha256: wireBytes(new Uint8Array(32).fill(7)), contextLength: 4096, priceNanoPerToken: PRICE }],
     slots: 4,
     freeSlots,
     queue: 0,
-    tokensPerSecond: 100,
+    tokensPerSecond,
     firstTokenMs: 5,
     gpu: 'cpu',
     gpuMemoryBytes: 0n,

@@ -20,13 +20,16 @@ export interface RelayOptions {
   counters: ProxyCounters
   /** Called at the first chunk from the worker. */
   firstChunk: () => void
-  /** Run once the job is on its way to the worker (e.g. the offer to the client). */
-  afterSend?: () => Promise<void>
+  /**
+   * Run once the job is on its way to the worker, before any of the answer is read (the fast path's admission
+   * check and `Accepted`). An error it returns ends the attempt as the worker's failure: its stream is aborted.
+   */
+  afterSend?: () => Promise<CocoonError | undefined>
 }
 
 /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
 export async function relayAttempt (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, opts: RelayOptions): Promise<'done' | CocoonError> {
-const { counters, firstChunk, afterSend } = opts
+  const { counters, firstChunk, afterSend } = opts
   const started = performance.now()
   let firstChunkAt: number | undefined
   let work: FrameStream
@@ -43,7 +46,8 @@ const { counters, firstChunk, afterSend } = opts
   queue.ended.signal.addEventListener('abort', onClientGone, { once: true })
   if (queue.ended.signal.aborted) onClientGone()
   try {
-    await afterSend?.()
+    const refused = await afterSend?.()
+    if (refused != null) return refused
     while (true) {
       let frame
       try {

@@ -18,7 +18,7 @@ import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
 import { summariseModels } from './models-summary.js'
-import { relayAttempt } from './proxy-relay.js'
+import { relayAttempt, type RelayOptions } from './proxy-relay.js'
 import { validatePresealed, validateRoute } from './route-request.js'
 import { silentLogger } from '../common/silent-logger.js'
 
@@ -253,22 +253,27 @@ export class ProxyService implements Startable {
   }
 
   /**
-   * The fast path: the client sealed the job to this worker before asking. Checked against this proxy's admission
-   * (cached), forwarded at once, and only then confirmed to the client with `Accepted`, so the confirmation is off
-   * the path to the first token.
+   * The fast path: the client sealed the job to this worker before asking. Forwarded at once; this proxy's admission
+   * check of the worker (cached) runs once the job has left, and only then is the job confirmed to the client with
+   * `Accepted`, so neither is on the path to the first token. A worker that fails the check gets no further: its
+   * stream is aborted before any of its answer is read, and the job fails over as from a lost worker. Nothing
+   * leaks by forwarding first: the client sealed the job to that worker itself, after verifying its certificate.
    */
   private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: AttemptObservation): Promise<'done' | CocoonError> {
-    const dialing = this.takeWorkStream(worker, queue)
-    try {
-      await this.init.certificateFor(worker, requestDeadline(queue))
-    } catch (err) {
-      void dialing.then(stream => stream.abort(new CocoonError('CANCELLED', 'worker not admitted')), () => {})
-      const e = toCocoonError(err)
-      if (queue.ended.signal.aborted) throw e
-      this.log.warn({ worker: worker.toString(), err: e.message }, 'pre-sealed worker not admitted')
-      return e
-    }
-    return await this.forward(client, queue, dialing, job, outcome, async () => { await client.write(codecs.proxy, { accepted: { priceNanoPerToken: price } }) })
+    const deadline = requestDeadline(queue)
+    const dialing = this.takeWorkStream(worker, deadline)
+    return await this.forward(client, queue, dialing, job, outcome, async () => {
+      try {
+        await this.init.certificateFor(worker, deadline)
+      } catch (err) {
+        const e = toCocoonError(err)
+        if (queue.ended.signal.aborted) throw e
+        this.log.warn({ worker: worker.toString(), err: e.message }, 'pre-sealed worker not admitted')
+        return e
+      }
+      await client.write(codecs.proxy, { accepted: { priceNanoPerToken: price } })
+      return undefined
+    })
   }
 
   /**
@@ -287,7 +292,7 @@ export class ProxyService implements Startable {
       return e
     }
     // Take the worker stream (warm, or opened now) while the client verifies the offer and seals the job.
-    const dialing = this.takeWorkStream(worker, queue)
+    const dialing = this.takeWorkStream(worker, requestDeadline(queue))
     let frame: ClientFrame
     try {
       frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
@@ -305,14 +310,14 @@ export class ProxyService implements Startable {
   }
 
   /** The worker's work stream, warm or dialled now; awaited in `forward` (or aborted when no job comes). */
-  private takeWorkStream (worker: PeerId, queue: FrameQueue<ClientFrame>): Promise<Stream> {
-    const dialing = this.workStreams.take(worker, requestDeadline(queue))
+  private takeWorkStream (worker: PeerId, deadline: AbortSignal): Promise<Stream> {
+    const dialing = this.workStreams.take(worker, deadline)
     dialing.catch(() => {}) // an unused dial must not become an unhandled rejection
     return dialing
   }
 
   /** Sends the sealed job on the worker stream and relays the answer to the client until Final or an error. */
-  private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, afterSend?: () => Promise<void>): Promise<'done' | CocoonError> {
+  private async forward (client: FrameStream, queue: FrameQueue<ClientFrame>, dialing: Promise<Stream>, job: SealedJob, outcome: AttemptObservation, afterSend?: RelayOptions['afterSend']): Promise<'done' | CocoonError> {
     // Until its first chunk, this job holds the proxy's background work (common/quiet.ts).
     const firstChunk = this.starting.begin()
     try {

@@ -6,14 +6,17 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import * as Digest from 'multiformats/hashes/digest'
 import { equals } from 'uint8arrays/equals'
 import { buildLibp2p, type CocoonLibp2p } from '../../node/libp2p.js'
-import { CapacityTable, WorkerStats } from '../../protocols/capacity/index.js'
+import { CapacityTable, SELECTION, WorkerStats } from '../../protocols/capacity/index.js'
+import { CocoonError } from '../../protocols/common/errors.js'
 import { wireBytes } from '../../protocols/common/bytes.js'
 import { FrameStream } from '../../protocols/common/frames.js'
 import {
   ClientLimits, codecs, JOB_PROTOCOL, MAX_FRAME_BYTES, ProxyService,
-  type ProxyFrame, type RouteRequest, type SealedJob
+  type ProxyFrame, type ProxyServiceInit, type RouteRequest, type SealedJob
 } from '../../protocols/job/index.js'
 import { announce, kindOf, MODEL, PRICE, ScriptedWorker } from './fixtures.js'
+
+const admitAll: ProxyServiceInit['certificateFor'] = async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) })
 
 function presealedRoute (worker: PeerId, jobId = randomBytes(16), overrides: Partial<SealedJob> = {}): RouteRequest {
   return {
@@ -56,7 +59,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
   })
 
   /** A proxy node serving the job protocol from `table`; its own draw is always its top-ranked worker. */
-  async function startProxy (table: CapacityTable, stats?: WorkerStats): Promise<{ node: CocoonLibp2p, service: ProxyService }> {
+  async function startProxy (table: CapacityTable, opts: { stats?: WorkerStats, certificateFor?: ProxyServiceInit['certificateFor'] } = {}): Promise<{ node: CocoonLibp2p, service: ProxyService }> {
     const node = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
     await node.start()
     for (const w of [listed, twin, busy, unlisted, newcomer]) await node.peerStore.merge(w.libp2p.peerId, { multiaddrs: w.libp2p.getMultiaddrs() })
@@ -66,10 +69,10 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
       dialProtocol: node.dialProtocol.bind(node)
     }, {
       table,
-      stats,
+      stats: opts.stats,
       // never by chance a lower-ranked worker (such as the busy one)
       random: () => 0,
-      certificateFor: async () => ({ certificate: new Uint8Array([1]), collateral: new Uint8Array([2]) }),
+      certificateFor: opts.certificateFor ?? admitAll,
       limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 })
     })
     await started.start()
@@ -165,7 +168,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     const ownTable = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
     announce(ownTable, listed.libp2p.peerId)
     announce(ownTable, newcomer.libp2p.peerId, 4, 144)
-    const other = await startProxy(ownTable, stats)
+    const other = await startProxy(ownTable, { stats })
     try {
       const first = await exchange(presealedRoute(listed.libp2p.peerId), other.node)
       assert.deepEqual(first.map(kindOf), ['offer', 'chunk', 'final'])
@@ -178,6 +181,42 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     } finally {
       await other.service.stop()
       await other.node.stop()
+    }
+  })
+
+  it('forwards a pre-sealed job before its admission check; a worker that fails it is stopped unread and the job fails over', async () => {
+    const refused = await ScriptedWorker.start('stream-until-cancel')
+    const stats = new WorkerStats()
+    const ownTable = new CapacityTable({ ttlMs: Number.POSITIVE_INFINITY })
+    for (const w of [refused, twin]) {
+      announce(ownTable, w.libp2p.peerId)
+      stats.begin(w.libp2p.peerId.toString())
+      stats.end(w.libp2p.peerId.toString(), { ok: true })
+    }
+    // Its certificate expired after it was admitted to the table: the cached re-check is what catches it.
+    const other = await startProxy(ownTable, {
+      stats,
+      certificateFor: async (worker, signal) => {
+        if (worker.equals(refused.libp2p.peerId)) throw new CocoonError('ATTESTATION', 'certificate expired')
+        return await admitAll(worker, signal)
+      }
+    })
+    await other.node.peerStore.merge(refused.libp2p.peerId, { multiaddrs: refused.libp2p.getMultiaddrs() })
+    try {
+      const twinBefore = twin.jobs.length
+      const frames = await exchange(presealedRoute(refused.libp2p.peerId), other.node)
+      assert.deepEqual(frames.map(kindOf), ['offer', 'chunk', 'final'], 'never Accepted, and none of the refused worker\'s chunks')
+      assert.equal(offeredWorker(frames[0]), twin)
+      assert.equal(frames[0].offer?.attempt, 2)
+      assert.equal(twin.jobs.length, twinBefore + 1)
+      assert.equal(refused.jobs.length, 1, 'the job left before the check')
+      for (let i = 0; i < 100 && refused.stopped === 0; i++) await new Promise(resolve => setTimeout(resolve, 20))
+      assert.equal(refused.stopped, 1, 'the refused worker was stopped')
+      assert.ok(stats.observe(refused.libp2p.peerId.toString()).successRate < SELECTION.priorSuccessRate, 'counted as its failure')
+    } finally {
+      await other.service.stop()
+      await other.node.stop()
+      await refused.libp2p.stop()
     }
   })
 

@@ -8,7 +8,7 @@ import { CLIENT_MAX_CONCURRENT } from '../../protocols/job/index.js'
 import { startTestNetwork, proc, type TestNetwork } from './harness.js'
 import { startReferenceEngine, type ReferenceEngine } from './jobs-engine.js'
 import { deadProcesses, nodeIdentity, startLightPeer, withEnv, type LightPeer } from './jobs-peers.js'
-import { statusAfter } from './trust-traffic.js'
+import { chatMany, jobsDone, statusAfter, until } from './trust-traffic.js'
 
 /**
  * Slots per worker. The network has no job queue: a job for which no worker has a free slot is refused with
@@ -89,6 +89,12 @@ describe('sealed jobs end to end (separate processes, loopback TCP, the built-in
   })
 
   it('a light client seals its next job up front to the worker it was offered (fast path) and gets the same answer', async () => {
+    // A proxy offers a worker it has never sent a job to even over a pre-sealed one (proxy-service.ts), so the
+    // fast path below is only certain once this proxy has tried both.
+    await until('the proxy has sent both workers a job', 60_000, async () => {
+      await chatMany(net, 2, 1)
+      return await jobsDone(net, 'worker-1') > 0 && await jobsDone(net, 'worker-2') > 0
+    }, 0)
     const peer = await startLightPeer(net)
     peers.push(peer)
     const offers: Array<{ worker: string, attempt: number, presealed: boolean }> = []

@@ -246,11 +246,14 @@ export class AttestationCache {
   /**
    * Past REGISTRY_REFRESH_AHEAD of its TTL, with no re-read already on its way: re-reads in the background and hands
    * the fresh answer to `store`, its TTL counted from the read's start. A failed re-read leaves the answer held
-   * (good until its own TTL) for the next caller to try again.
+   * (good until its own TTL) for the next caller to try again. The read starts on the next turn of the event loop:
+   * building a TON get-method request is synchronous work, and the caller is on its way to a job's first token.
    */
   private refreshIfDue<T> (held: Timed<unknown>, nowMs: number, read: () => Promise<T>, store: (value: T, until: number) => void): void {
     if (held.refreshing === true || nowMs < held.until - this.registryTtlMs * (1 - REGISTRY_REFRESH_AHEAD)) return
     held.refreshing = true
-    read().then(value => { store(value, nowMs + this.registryTtlMs) }, () => { held.refreshing = false })
+    setImmediate(() => {
+      read().then(value => { store(value, nowMs + this.registryTtlMs) }, () => { held.refreshing = false })
+    })
   }
 }

@@ -55,6 +55,7 @@ describe('attestation: cache', function () {
     // one re-read of roots and entry; a second call meanwhile does not start another.
     const [first] = await Promise.allSettled([verify(), verify()])
     assert.equal(first.status, 'fulfilled')
+    assert.deepEqual(registry.reads, reads, 'the re-read waits for the next turn of the event loop, off the caller\'s way')
     await new Promise(resolve => setImmediate(resolve))
     assert.equal(registry.reads.acceptedRoots, reads.acceptedRoots + 1)
     assert.equal(registry.reads.workerEntry, reads.workerEntry + 1)

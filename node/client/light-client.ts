@@ -208,7 +208,11 @@ export class LightClient extends EventTarget implements ChatBackend {
 
   /** Job streams to proxies come warm from the pool: a job does not wait for a stream to open. */
   private readonly dial = async (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => {
-    if (protocol === JOB_PROTOCOL) return this.jobStreams.take(peer, options?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS))
+    if (protocol === JOB_PROTOCOL) {
+      // The deadline is only made when no warm stream is ready (warm-streams.ts).
+      const jobSignal = options?.signal
+      return this.jobStreams.take(peer, () => jobSignal == null ? AbortSignal.timeout(REQUEST_TIMEOUT_MS) : AbortSignal.any([jobSignal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]))
+    }
     return this.libp2p.dialProtocol(peer, protocol, options)
   }
 

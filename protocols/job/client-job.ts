@@ -35,6 +35,7 @@ export type JobEvent =
   | { type: 'done', finishReason: string, usage: Usage, worker: string, priceNanoPerToken: bigint }
 
 export interface RunJobOptions {
+  /** Opens a job stream to the proxy; it must give up on its own within a bounded time (libp2p's does). */
   dialProtocol: (peer: PeerId, protocol: string, options?: { signal?: AbortSignal }) => Promise<Stream>
   proxy: PeerId
   verify: OfferVerifier
@@ -62,7 +63,9 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
   let stream: Stream
   try {
     // The light client hands out an already negotiated stream here (WarmStreams): no round trip before the route.
-    stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal: AbortSignal.any([signal, AbortSignal.timeout(REQUEST_TIMEOUT_MS)]) })
+    // No deadline of our own: a dial is bounded by the dialler (the light client's by REQUEST_TIMEOUT_MS, libp2p's
+    // by its dial and protocol negotiation timeouts), and making one here cost cold code on every job's way.
+    stream = await opts.dialProtocol(opts.proxy, JOB_PROTOCOL, { signal })
   } catch (err) {
     if (signal.aborted) throw new CocoonError('CANCELLED', 'cancelled')
     throw new CocoonError('NO_CAPACITY', `cannot reach proxy ${opts.proxy.toString()}: ${(err as Error).message}`, { proxyUnreachable: true })

@@ -260,11 +260,10 @@ export class ProxyService implements Startable {
    * leaks by forwarding first: the client sealed the job to that worker itself, after verifying its certificate.
    */
   private async forwardPresealed (client: FrameStream, queue: FrameQueue<ClientFrame>, worker: PeerId, price: bigint, job: SealedJob, outcome: AttemptObservation): Promise<'done' | CocoonError> {
-    const deadline = requestDeadline(queue)
-    const dialing = this.takeWorkStream(worker, deadline)
+    const dialing = this.takeWorkStream(worker, queue)
     return await this.forward(client, queue, dialing, job, outcome, async () => {
       try {
-        await this.init.certificateFor(worker, deadline)
+        await this.init.certificateFor(worker, requestDeadline(queue))
       } catch (err) {
         const e = toCocoonError(err)
         if (queue.ended.signal.aborted) throw e
@@ -292,7 +291,7 @@ export class ProxyService implements Startable {
       return e
     }
     // Take the worker stream (warm, or opened now) while the client verifies the offer and seals the job.
-    const dialing = this.takeWorkStream(worker, requestDeadline(queue))
+    const dialing = this.takeWorkStream(worker, queue)
     let frame: ClientFrame
     try {
       frame = await queue.next(REQUEST_TIMEOUT_MS, 'sealed job')
@@ -310,8 +309,8 @@ export class ProxyService implements Startable {
   }
 
   /** The worker's work stream, warm or dialled now; awaited in `forward` (or aborted when no job comes). */
-  private takeWorkStream (worker: PeerId, deadline: AbortSignal): Promise<Stream> {
-    const dialing = this.workStreams.take(worker, deadline)
+  private takeWorkStream (worker: PeerId, queue: FrameQueue<ClientFrame>): Promise<Stream> {
+    const dialing = this.workStreams.take(worker, () => requestDeadline(queue))
     dialing.catch(() => {}) // an unused dial must not become an unhandled rejection
     return dialing
   }

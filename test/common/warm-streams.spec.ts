@@ -89,6 +89,23 @@ describe('WarmStreams: negotiated streams kept ready for the next job', () => {
     await second.close()
   })
 
+  it('makes a deadline given as a function only when it has to dial or wait, and dials under it', async () => {
+    const p = makePool()
+    const made: AbortSignal[] = []
+    const deadline = (): AbortSignal => { const s = AbortSignal.timeout(5000); made.push(s); return s }
+    const first = await p.take(server.peerId, deadline)
+    assert.equal(made.length, 1, 'the cold take dialled under a deadline it made')
+    await first.close()
+    await until(() => p.size === 1, 'a warm stream')
+    const second = await p.take(server.peerId, deadline)
+    assert.equal(made.length, 1, 'a warm take makes none')
+    assert.equal(await roundTrip(second, 5), 6)
+    await second.close()
+    await until(() => p.size === 1, 'a warm stream again')
+    p.forget(server.peerId)
+    await assert.rejects(p.take(server.peerId, () => AbortSignal.abort(new Error('deadline passed'))), 'a dial under a deadline already passed fails')
+  })
+
   it('opens the replacement refillDelayMs after a close, and a take before then dials at once', async () => {
     const p = makePool({ refillDelayMs: 300 })
     await (await p.take(server.peerId, AbortSignal.timeout(5000))).close()

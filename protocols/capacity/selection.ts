@@ -143,9 +143,24 @@ export function streamingSpeed (completionTokens: number, firstChunkAt: number |
   return ms >= SELECTION.minMsForSpeed ? (completionTokens - 1) / (ms / 1000) : undefined
 }
 
-/** The proxy's own record of each worker: success EWMA, first-token and speed EWMAs, jobs in flight. Pure. */
+/**
+ * Workers a proxy keeps a record of. Peer ids cost nothing to make, so without a bound a long-running proxy would
+ * keep one record per worker that ever came and went. @default 10,000 (about 1 MB)
+ */
+export const WORKER_STATS_MAX = 10_000
+
+/**
+ * The proxy's own record of each worker: success EWMA, first-token and speed EWMAs, jobs in flight. Pure. Holds at
+ * most `maxEntries`; past it, the records of workers least recently sent a job go first (never one with a job in
+ * flight), and a worker whose record went starts again from the prior, as a new one.
+ */
 export class WorkerStats {
   private readonly stats = new Map<string, WorkerObservation>()
+  private readonly maxEntries: number
+
+  constructor (maxEntries = WORKER_STATS_MAX) {
+    this.maxEntries = maxEntries
+  }
 
   observe (peerId: string): WorkerObservation {
     return this.stats.get(peerId) ?? { successRate: SELECTION.priorSuccessRate, inFlight: 0 }
@@ -159,6 +174,15 @@ export class WorkerStats {
   begin (peerId: string): void {
     const s = this.mutable(peerId)
     s.inFlight++
+    // Most recently sent a job last: the first ones are the ones to let go.
+    this.stats.delete(peerId)
+    this.stats.set(peerId, s)
+    if (this.stats.size > this.maxEntries) this.evict()
+  }
+
+  /** How many workers it holds a record of. */
+  get size (): number {
+    return this.stats.size
   }
 
   /** Ends a job begun with `begin`, recording what the proxy observed of it. */
@@ -169,6 +193,13 @@ export class WorkerStats {
     if (seen.firstTokenMs != null) s.firstTokenMs = ewma(s.firstTokenMs, seen.firstTokenMs)
     if (seen.tokensPerSecond != null && Number.isFinite(seen.tokensPerSecond) && seen.tokensPerSecond > 0) {
       s.tokensPerSecond = ewma(s.tokensPerSecond, seen.tokensPerSecond)
+    }
+  }
+
+  private evict (): void {
+    for (const [peerId, s] of this.stats) {
+      if (this.stats.size <= this.maxEntries) return
+      if (s.inFlight === 0) this.stats.delete(peerId)
     }
   }
 

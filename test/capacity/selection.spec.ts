@@ -152,6 +152,26 @@ describe('worker selection', () => {
     assert.equal(streamingSpeed(65, undefined, 1200), undefined, 'no first chunk')
   })
 
+  it('keeps a bounded record: the workers least recently sent a job go first, never one with a job in flight', () => {
+    const stats = new WorkerStats(3)
+    stats.begin('busy') // stays in flight throughout
+    for (const w of ['a', 'b']) {
+      stats.begin(w)
+      stats.end(w, { ok: false })
+    }
+    stats.begin('a') // a is now the most recently used
+    stats.end('a', { ok: true })
+    stats.begin('c')
+    stats.end('c', { ok: true })
+    assert.equal(stats.size, 3)
+    assert.equal(stats.tried('b'), false, 'the least recently used idle record went')
+    assert.equal(stats.tried('busy'), true, 'older, but a job is in flight there')
+    assert.deepEqual([stats.tried('a'), stats.tried('c')], [true, true])
+    assert.equal(stats.observe('b').successRate, SELECTION.priorSuccessRate, 'a worker whose record went starts again from the prior')
+    stats.end('busy', { ok: true })
+    assert.equal(stats.observe('busy').inFlight, 0)
+  })
+
   it('returns undefined when no one can take the job', () => {
     assert.equal(selectWorker([entry('full', { freeSlots: 0 })], req, p => fresh.observe(p)), undefined)
   })

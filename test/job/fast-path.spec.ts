@@ -47,10 +47,9 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     announce(table, listed.libp2p.peerId)
     announce(table, twin.libp2p.peerId)
     announce(table, busy.libp2p.peerId, 1)
-    ;({ node: proxy, service } = await startProxy(table))
     client = await buildLibp2p({ role: 'client', privateKey: await generateKeyPair('Ed25519'), listen: [], bootstrap: [] })
     await client.start()
-    await client.peerStore.merge(proxy.peerId, { multiaddrs: proxy.getMultiaddrs() })
+    ;({ node: proxy, service } = await startProxy(table))
   })
 
   after(async () => {
@@ -58,7 +57,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
     await Promise.all([client, proxy, listed?.libp2p, twin?.libp2p, busy?.libp2p, unlisted?.libp2p, newcomer?.libp2p].map(async n => n?.stop()))
   })
 
-  /** A proxy node serving the job protocol from `table`; its own draw is always its top-ranked worker. */
+  /** A proxy node serving the job protocol from `table`, known to the client; its own draw is always its top-ranked worker. */
   async function startProxy (table: CapacityTable, opts: { stats?: WorkerStats, certificateFor?: ProxyServiceInit['certificateFor'] } = {}): Promise<{ node: CocoonLibp2p, service: ProxyService }> {
     const node = await buildLibp2p({ role: 'proxy', privateKey: await generateKeyPair('Ed25519'), listen: ['/ip4/127.0.0.1/tcp/0'], bootstrap: [] })
     await node.start()
@@ -76,7 +75,7 @@ describe('the proxy\'s fast path: a job sealed up front to a worker the client a
       limits: new ClientLimits({ maxConcurrent: 100, ratePerSecond: 100, burst: 100 })
     })
     await started.start()
-    await client?.peerStore.merge(node.peerId, { multiaddrs: node.getMultiaddrs() })
+    await client.peerStore.merge(node.peerId, { multiaddrs: node.getMultiaddrs() })
     return { node, service: started }
   }
 

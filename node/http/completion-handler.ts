@@ -112,8 +112,10 @@ function describeAndLog (job: CompletionJob, err: unknown): ReturnType<typeof de
   // for this reason": report the reason (client gone, gateway closing)
   if (job.signal.aborted) err = job.signal.reason
   const described = describeError(err)
-  const fields = { err, status: described.status, code: described.body.error.code, id: job.format.identity.id }
-  if (described.unexpected) job.logger.error(fields, 'completion failed unexpectedly')
-  else job.logger.info(fields, 'completion failed')
+  const fields = { status: described.status, code: described.body.error.code, id: job.format.identity.id }
+  // An expected refusal (unknown model, no capacity, a cancelled request) is the request's outcome: its message
+  // says it all. Only an unexpected failure is logged with its stack.
+  if (described.unexpected) job.logger.error({ ...fields, err }, 'completion failed unexpectedly')
+  else job.logger.info({ ...fields, err: described.body.error.message }, 'completion failed')
   return described
 }

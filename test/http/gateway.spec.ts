@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import OpenAI from 'openai'
+import { pino } from 'pino'
 import { CocoonError } from '../../protocols/common/errors.js'
 import { startGateway, type Gateway } from '../../node/http/gateway.js'
 import { ScriptedBackend } from './scripted-backend.js'
@@ -255,6 +256,32 @@ describe('http gateway with the official openai client', () => {
     assert.equal((await consumed as { code?: string }).code, 'CANCELLED', 'the stream ended with the cancellation error')
     assert.equal((backend.abortReasons[0] as CocoonError).code, 'CANCELLED')
     await assert.rejects(fetch(gateway.url + '/healthz'))
+  })
+})
+
+describe('http gateway logs', () => {
+  it('logs an expected refusal by its code and message, an unexpected failure with its stack', async () => {
+    const lines: Array<Record<string, unknown>> = []
+    const logger = pino({ level: 'info' }, { write: (line: string) => { lines.push(JSON.parse(line)) } })
+    const backend = new ScriptedBackend({
+      failBefore: { full: new CocoonError('NO_CAPACITY', 'no worker has a free slot'), bug: new TypeError('x is not a function') as unknown as CocoonError },
+      models: [{ id: 'full', workers: 1 }, { id: 'bug', workers: 1 }]
+    })
+    const gateway = await startGateway({ backend, port: 0, logger })
+    try {
+      const client = clientFor(gateway)
+      await assert.rejects(client.chat.completions.create({ model: 'full', messages: [{ role: 'user', content: 'hi' }] }))
+      await assert.rejects(client.chat.completions.create({ model: 'bug', messages: [{ role: 'user', content: 'hi' }] }))
+    } finally {
+      await gateway.close()
+    }
+    const refused = lines.find(l => l.msg === 'completion failed')
+    assert.ok(refused != null)
+    assert.equal(refused.code, 'NO_CAPACITY')
+    assert.equal(refused.err, 'no worker has a free slot')
+    const failed = lines.find(l => l.msg === 'completion failed unexpectedly')
+    assert.ok(failed != null)
+    assert.match(String((failed.err as { stack?: string }).stack), /TypeError: x is not a function/)
   })
 })
 

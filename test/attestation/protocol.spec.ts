@@ -1,48 +1,31 @@
 import type { InMemoryRegistry } from './in-memory-registry.js'
 import { strict as assert } from 'node:assert'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@libp2p/noise'
-import { yamux } from '@libp2p/yamux'
-import { identify } from '@libp2p/identify'
-import type { PrivateKey, Stream } from '@libp2p/interface'
+import type { Stream } from '@libp2p/interface'
 import {
-  ATTEST_PROTOCOL, AttestationCache, attestationService, fetchCertificate, type AttestationService, type TestAuthority
+  ATTEST_PROTOCOL, AttestationCache, fetchCertificate, type TestAuthority
 } from '../../protocols/attestation/index.js'
 import { AttestResponse } from '../../protocols/attestation/gen/messages.js'
+import { startAttestNode, type AttestServices } from './attest-node.js'
 import { devRegistry, makeAuthority, makeWorker, ManualClock, thrown, type TestWorker } from './fixtures.js'
-
-type Services = { identify: ReturnType<ReturnType<typeof identify>>, attest: AttestationService }
-
-async function startNode (privateKey?: PrivateKey, bundle?: Parameters<typeof attestationService>[0]): Promise<Libp2p<Services>> {
-  return await createLibp2p<Services>({
-    ...(privateKey == null ? {} : { privateKey }),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    connectionManager: { inboundConnectionThreshold: 1000 },
-    services: { identify: identify(), attest: attestationService(bundle) }
-  })
-}
 
 describe('attestation: /cocoon/attest/1.0.0 over TCP', function () {
   const clock = new ManualClock(Date.now())
   let authority: TestAuthority
   let worker: TestWorker
   let registry: InMemoryRegistry
-  let workerNode: Libp2p<Services>
-  let clientNode: Libp2p<Services>
-  const extraNodes: Array<Libp2p<Services>> = []
+  let workerNode: Libp2p<AttestServices>
+  let clientNode: Libp2p<AttestServices>
+  const extraNodes: Array<Libp2p<AttestServices>> = []
 
   before(async function () {
     authority = await makeAuthority(clock)
     worker = await makeWorker(authority, clock)
     registry = devRegistry(authority)
     worker.register(registry)
-    workerNode = await startNode(worker.privateKey, { bundle: { certificate: worker.issued.bytes, collateral: worker.issued.collateral } })
-    clientNode = await startNode()
+    workerNode = await startAttestNode(worker.privateKey, { bundle: { certificate: worker.issued.bytes, collateral: worker.issued.collateral } })
+    clientNode = await startAttestNode()
     await clientNode.peerStore.patch(workerNode.peerId, { multiaddrs: workerNode.getMultiaddrs() })
   })
 
@@ -50,8 +33,8 @@ describe('attestation: /cocoon/attest/1.0.0 over TCP', function () {
     await Promise.all([workerNode?.stop(), clientNode?.stop(), ...extraNodes.map(async n => { await n.stop() })])
   })
 
-  async function serverSending (write: (stream: Stream) => Promise<void>): Promise<Libp2p<Services>> {
-    const node = await startNode()
+  async function serverSending (write: (stream: Stream) => Promise<void>): Promise<Libp2p<AttestServices>> {
+    const node = await startAttestNode()
     extraNodes.push(node)
     await node.services.attest.stop() // replace the real handler with a misbehaving one
     await node.handle(ATTEST_PROTOCOL, async (stream) => {

@@ -1,28 +1,11 @@
 import { strict as assert } from 'node:assert'
-import { createLibp2p, type Libp2p } from 'libp2p'
-import { tcp } from '@libp2p/tcp'
-import { noise } from '@libp2p/noise'
-import { yamux } from '@libp2p/yamux'
-import { identify } from '@libp2p/identify'
-import type { PrivateKey } from '@libp2p/interface'
+import type { Libp2p } from 'libp2p'
 import { equals } from 'uint8arrays/equals'
-import { ATTEST_PROTOCOL, AttestationCache, attestationService, type AttestationService } from '../../protocols/attestation/index.js'
+import { ATTEST_PROTOCOL, AttestationCache } from '../../protocols/attestation/index.js'
 import { certificateSource } from '../../node/roles/trust.js'
 import type { CocoonLibp2p } from '../../node/libp2p.js'
+import { startAttestNode, type AttestServices } from '../attestation/attest-node.js'
 import { devRegistry, makeAuthority, makeWorker, ManualClock, thrown, type TestWorker } from '../attestation/fixtures.js'
-
-type Services = { identify: ReturnType<ReturnType<typeof identify>>, attest: AttestationService }
-
-async function startNode (privateKey?: PrivateKey, bundle?: Parameters<typeof attestationService>[0]): Promise<Libp2p<Services>> {
-  return await createLibp2p<Services>({
-    ...(privateKey == null ? {} : { privateKey }),
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify(), attest: attestationService(bundle) }
-  })
-}
 
 /** A promise with its settlers outside, for holding a fetch open. */
 function gate (): { promise: Promise<void>, open: () => void, fail: (err: Error) => void } {
@@ -48,8 +31,8 @@ const REUSE_MS = 30_000
 describe('node: the proxy\'s certificate source', function () {
   const clock = new ManualClock(Date.now())
   let worker: TestWorker
-  let workerNode: Libp2p<Services>
-  let proxyNode: Libp2p<Services>
+  let workerNode: Libp2p<AttestServices>
+  let proxyNode: Libp2p<AttestServices>
   let cache: AttestationCache
   /** Each fetch over /cocoon/attest/1.0.0 waits for the gate of its turn (open unless a test holds it). */
   let gates: Array<ReturnType<typeof gate> | undefined>
@@ -64,8 +47,8 @@ describe('node: the proxy\'s certificate source', function () {
     const registry = devRegistry(authority)
     worker.register(registry)
     cache = new AttestationCache({ registry, now: clock.now })
-    workerNode = await startNode(worker.privateKey, { bundle: { certificate: worker.issued.bytes, collateral: worker.issued.collateral } })
-    proxyNode = await startNode()
+    workerNode = await startAttestNode(worker.privateKey, { bundle: { certificate: worker.issued.bytes, collateral: worker.issued.collateral } })
+    proxyNode = await startAttestNode()
     await proxyNode.peerStore.patch(workerNode.peerId, { multiaddrs: workerNode.getMultiaddrs() })
   })
 

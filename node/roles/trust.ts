@@ -69,21 +69,21 @@ export function certificateSource (libp2p: CocoonLibp2p, cache: AttestationCache
   const now = opts.now ?? Date.now
   const fetched = new Map<string, Fetched>()
   const encoded = new WeakMap<AttestationBundle, Uint8Array>()
-  const fetch = (key: string, worker: PeerId): Fetched => {
+  const startFetch = (worker: PeerId): Fetched => {
     // one fetch for everyone asking meanwhile; it has its own deadline, and each caller keeps its own signal
     const entry: Fetched = { at: now(), bundle: fetchCertificate(libp2p, worker) }
     entry.bundle.then(b => { entry.hash = certificateHash(b.certificate) }, () => {})
     return entry
   }
   const fetchNow = (key: string, worker: PeerId): Promise<AttestationBundle> => {
-    const entry = fetch(key, worker)
+    const entry = startFetch(worker)
     fetched.set(key, entry)
     entry.bundle.catch(() => { if (fetched.get(key) === entry) fetched.delete(key) })
     return entry.bundle
   }
   const refetch = (key: string, worker: PeerId, held: Fetched): void => {
     held.refetching = true
-    const entry = fetch(key, worker)
+    const entry = startFetch(worker)
     entry.bundle.then(() => { if (fetched.get(key) === held) fetched.set(key, entry) }, () => { if (fetched.get(key) === held) fetched.delete(key) })
   }
   return async (worker, signal, expectedHash) => {

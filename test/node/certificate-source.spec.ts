@@ -7,14 +7,6 @@ import type { CocoonLibp2p } from '../../node/libp2p.js'
 import { startAttestNode, type AttestServices } from '../attestation/attest-node.js'
 import { devRegistry, makeAuthority, makeWorker, ManualClock, thrown, type TestWorker } from '../attestation/fixtures.js'
 
-/** A promise with its settlers outside, for holding a fetch open. */
-function gate (): { promise: Promise<void>, open: () => void, fail: (err: Error) => void } {
-  let open!: () => void
-  let fail!: (err: Error) => void
-  const promise = new Promise<void>((resolve, reject) => { open = resolve; fail = reject })
-  return { promise, open, fail }
-}
-
 /** Whether `promise` settles within `ms`. */
 async function settlesWithin (promise: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
@@ -35,7 +27,7 @@ describe('node: the proxy\'s certificate source', function () {
   let proxyNode: Libp2p<AttestServices>
   let cache: AttestationCache
   /** Each fetch over /cocoon/attest/1.0.0 waits for the gate of its turn (open unless a test holds it). */
-  let gates: Array<ReturnType<typeof gate> | undefined>
+  let gates: Array<PromiseWithResolvers<void> | undefined>
   let fetches: number
   /** The stream opening of every fetch so far (each waits for its gate first). */
   let dials: Array<Promise<unknown>>
@@ -99,14 +91,14 @@ describe('node: the proxy\'s certificate source', function () {
 
   it('past reuseMs, answers at once with the held certificate while one fetch runs in the background', async function () {
     await ask()
-    const refetch = gate()
+    const refetch = Promise.withResolvers<void>()
     gates[1] = refetch
     clock.advanceSeconds(REUSE_MS / 1000 + 1)
     // The re-fetch is held open, and still both answers come: no job waits for it.
     assert.equal(await settlesWithin(ask(), 2000), true)
     assert.equal(await settlesWithin(ask(), 2000), true)
     assert.equal(fetches, 2, 'one re-fetch for both')
-    refetch.open()
+    refetch.resolve()
     await fetchesDone()
     // The re-fetched bundle took over, with its own time: reused for another reuseMs, then re-fetched in turn.
     clock.advanceSeconds(REUSE_MS / 1000 - 1)
@@ -119,26 +111,26 @@ describe('node: the proxy\'s certificate source', function () {
 
   it('a caller expecting another certificate hash waits for a fetch at once', async function () {
     await ask()
-    const renewal = gate()
+    const renewal = Promise.withResolvers<void>()
     gates[1] = renewal
     const expecting = ask(new Uint8Array(32).fill(7))
     assert.equal(await settlesWithin(expecting, 300), false, 'it waits for the fetch')
     assert.equal(fetches, 2)
-    renewal.open()
+    renewal.resolve()
     assert.ok(equals((await expecting).certificate, worker.issued.bytes))
   })
 
   it('a failed re-fetch drops the held certificate: the next use fetches in the open and meets the error', async function () {
     await ask()
-    const refetch = gate()
+    const refetch = Promise.withResolvers<void>()
     gates[1] = refetch
     clock.advanceSeconds(REUSE_MS / 1000 + 1)
     await ask()
-    refetch.fail(new Error('worker unreachable'))
+    refetch.reject(new Error('worker unreachable'))
     await new Promise(resolve => setImmediate(resolve))
-    const failing = gate()
+    const failing = Promise.withResolvers<void>()
     gates[2] = failing
-    failing.fail(new Error('still unreachable'))
+    failing.reject(new Error('still unreachable'))
     const err = await thrown(async () => await ask())
     assert.match(err.message, /still unreachable/)
     assert.equal(fetches, 3)

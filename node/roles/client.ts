@@ -13,8 +13,8 @@ export async function clientRole (parts: NodeParts): Promise<RoleModule> {
     async start () {
       if (config.http != null) {
         const { host, port } = splitHostPort(config.http)
+        // startGateway logs the URL it listens on.
         gateway = await startGateway({ backend: client, host, port, apiKey: config.apiKey, logger: logger.child({ component: 'http' }) })
-        logger.info({ url: gateway.url }, 'OpenAI-compatible gateway listening')
       }
       // Finding a proxy can take a moment in a young network; the gateway answers 503 meanwhile.
       client.ready().then(async () => logger.info({ proxies: (await client.findProxies()).map(String) }, 'proxy found; ready for jobs'), (err) => logger.warn({ err: (err as Error).message }, 'no proxy yet'))

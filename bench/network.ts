@@ -11,7 +11,8 @@
  * - loopback: a 200-byte round trip to an echo server in another process over plain TCP (lib-loopback.ts), taken
  *   after an idle pause, half just before the runs and half just after (between runs it slowed the next run's
  *   first token): what the machine itself charges per process hop, under the network path's four hops to the
- *   first token.
+ *   first token. The same over an open libp2p stream (Noise, yamux) to that process: what each hop costs before
+ *   any of the job protocol's own work.
  * - cpuStealPercent: the VM's steal time over the runs (lib-cpu-steal.ts).
  *
  * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. Where it can, the
@@ -80,11 +81,15 @@ export async function run (): Promise<Record<string, number | string>> {
       for (let i = 0; i < WARMUP_RUNS; i++) { await direct(); await network(); await gateway() }
       const runs = { direct: [] as StreamTiming[], network: [] as StreamTiming[], gateway: [] as StreamTiming[] }
       const loopbackMs: number[] = []
+      const libp2pMs: number[] = []
       const probe = loopback
+      const idle = async (): Promise<void> => { await new Promise(resolve => setTimeout(resolve, LOOPBACK_IDLE_MS)) }
       const probeLoopback = async (): Promise<void> => {
         for (let i = 0; i < LOOPBACK_PROBES / 2; i++) {
-          await new Promise(resolve => setTimeout(resolve, LOOPBACK_IDLE_MS))
+          await idle()
           loopbackMs.push(await probe.roundTripMs())
+          await idle()
+          libp2pMs.push(await probe.libp2pRoundTripMs())
         }
       }
       await probeLoopback()
@@ -120,6 +125,7 @@ export async function run (): Promise<Record<string, number | string>> {
         gatewayFirstTokenP50Ms: round(p50(runs.gateway), 2),
         networkFirstTokenOverheadP50Ms: round(p50(runs.network) - p50(runs.direct), 2),
         loopbackRoundTripP50Ms: round(percentile(loopbackMs, 50), 3),
+        libp2pRoundTripP50Ms: round(percentile(libp2pMs, 50), 3),
         cpuStealPercent: stealPercent == null ? 'unknown' : round(stealPercent, 2),
         placement: PLACEMENT != null ? `worker's engine and the direct engine on CPU ${PLACEMENT.engineCpus}, the rest anywhere` : 'unpinned',
         gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)

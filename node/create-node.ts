@@ -10,6 +10,7 @@ import { MetricsServer } from './metrics.js'
 import { BootstrapKeeper } from './bootstrap-keeper.js'
 import { writeStatus, type NodeStatus } from './status.js'
 import { NodeStore } from './store.js'
+import { traceFromEnv } from './trace-file.js'
 
 /** A role's own services, started after libp2p and stopped before it. */
 export interface RoleModule {
@@ -68,6 +69,7 @@ export class CocoonNode {
   }
 
   static async init (config: NodeConfig, options: CreateNodeOptions = {}): Promise<CocoonNode> {
+    traceFromEnv()
     const logger = options.logger ?? silentLogger
     const store = await NodeStore.open(config.data)
     try {

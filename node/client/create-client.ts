@@ -7,6 +7,7 @@ import { buildLibp2p, type CocoonLibp2p } from '../libp2p.js'
 import { silentLogger } from '../logging.js'
 import { attestationCacheFor, offerVerifier } from '../roles/registry-trust.js'
 import { BootstrapKeeper } from '../bootstrap-keeper.js'
+import { traceFromEnv } from '../trace-file.js'
 import { LightClient, type ClientEventMap } from './light-client.js'
 
 export interface CreateClientOptions {
@@ -118,6 +119,7 @@ export class CocoonClient {
 /** Starts a light client and resolves once it knows a proxy (or throws NO_CAPACITY after `readyTimeoutMs`). */
 export async function createClient (opts: CreateClientOptions): Promise<CocoonClient> {
   if (opts.bootstrap.length === 0) throw new CocoonError('BAD_REQUEST', 'createClient needs at least one bootstrap address')
+  traceFromEnv()
   const logger = opts.logger ?? silentLogger
   const privateKey = opts.identity == null
     ? await generateKeyPair('Ed25519')

@@ -3,6 +3,7 @@ import { peerIdFromMultihash } from '@libp2p/peer-id'
 import * as Digest from 'multiformats/hashes/digest'
 import { randomBytes } from '@noble/hashes/utils.js'
 import { CocoonError, isErrorCode, toCocoonError } from '../common/errors.js'
+import { traceMark } from '../common/trace.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { SealPreparer, sealJob, type ClientSession } from '../seal/index.js'
@@ -59,6 +60,7 @@ export interface RunJobOptions {
 const sealPreparer = new SealPreparer({ jobIdBytes: JOB_ID_BYTES, attempt: PRESEALED_ATTEMPT })
 
 export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGenerator<JobEvent> {
+  traceMark('client.start')
   const signal = opts.signal ?? new AbortController().signal
   let stream: Stream
   try {
@@ -99,6 +101,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
       route.preferredWorker = wireBytes(fast.worker.worker.toMultihash().bytes)
       route.sealed = { jobId: wireBytes(fast.jobId), attempt: PRESEALED_ATTEMPT, ephemeralKey: wireBytes(fast.sealed.sealed.ephemeralKey), ciphertext: wireBytes(fast.sealed.sealed.ciphertext), model: req.model, maxTokens: req.maxTokens }
     }
+    traceMark('client.sending')
     await frames.write(codecs.client, { route })
     let session: ClientSession | undefined
     let current: { worker: PeerId, priceNanoPerToken: bigint, jobId: Uint8Array, attempt: number } | undefined
@@ -136,6 +139,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         if (session == null) throw new CocoonError('BAD_REQUEST', 'proxy sent a chunk before an offer')
         const plain = ChunkPayload.decode(session.openChunk({ seq: Number(frame.chunk.seq), ciphertext: frame.chunk.ciphertext }, frame.chunk.final))
         transcript.add(frame.chunk.ciphertext)
+        if (frame.chunk.seq === 0n) traceMark('client.firstChunk')
         // The final chunk carries the finish reason and usage, and may carry the last text.
         if (frame.chunk.final) sealedEnd = plain
         if (plain.text === '') continue
@@ -146,6 +150,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
           yield { type: 'token', text: fresh }
         }
       } else if (frame.final != null) {
+        traceMark('client.finalReceived')
         if (current == null || sealedEnd == null) throw new CocoonError('INTEGRITY', 'job ended without the sealed final chunk', { reason: 'TRUNCATED' })
         const usage = sealedEnd.usage ?? { promptTokens: 0, completionTokens: 0 }
         const clear = frame.final.usage ?? { promptTokens: 0, completionTokens: 0 }
@@ -155,6 +160,7 @@ export async function * runJob (req: JobRequest, opts: RunJobOptions): AsyncGene
         await checkFinal(current.worker, current.jobId, current.attempt, clear, frame.final.outputHash, frame.final.workerSignature, transcript)
         if (produced.length < delivered.length) throw new CocoonError('WORKER_LOST', 'replacement worker ended before the answer already delivered')
         finished = true
+        traceMark('client.done')
         yield { type: 'done', finishReason: sealedEnd.finishReason, usage, worker: current.worker.toString(), priceNanoPerToken: current.priceNanoPerToken }
         return
       } else if (frame.error != null) {

@@ -6,6 +6,7 @@
 import type { Stream } from '@libp2p/interface'
 import { streamingSpeed, type AttemptObservation } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
+import { traceMark } from '../common/trace.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
 import { CHUNK_IDLE_TIMEOUT_MS, FIRST_CHUNK_TIMEOUT_MS, MAX_FRAME_BYTES } from './constants.js'
@@ -35,6 +36,7 @@ export async function relayAttempt (client: FrameStream, queue: FrameQueue<Clien
   let work: FrameStream
   try {
     work = new FrameStream(await dialing, { maxFrameBytes: MAX_FRAME_BYTES, readTimeoutMs: CHUNK_IDLE_TIMEOUT_MS })
+    traceMark('proxy.forwarding')
     await work.write(codecs.workRequest, { job })
   } catch (err) {
     if (queue.ended.signal.aborted) throw queue.endReason
@@ -59,6 +61,8 @@ export async function relayAttempt (client: FrameStream, queue: FrameQueue<Clien
       }
       if (frame.chunk != null) {
         firstChunk()
+        const first = firstChunkAt == null
+        if (first) traceMark('proxy.firstChunk')
         firstChunkAt ??= performance.now()
         outcome.firstTokenMs ??= firstChunkAt - started
         // Chunks that arrived together leave together: one send to the client for all of them. While the
@@ -82,6 +86,7 @@ export async function relayAttempt (client: FrameStream, queue: FrameQueue<Clien
           // The end came with the last chunks (a worker sends its final chunk and Final together): one send.
           return await finish(client, next.final, firstChunkAt, outcome, chunks)
         }
+        if (first) traceMark('proxy.relayingFirst')
         await client.writeMany(codecs.proxy, chunks.map(chunk => ({ chunk })))
         if (broken != null) return new CocoonError('WORKER_LOST', `worker stream broke: ${broken.message}`, { cause: broken.code })
         if (next == null) continue
@@ -112,6 +117,7 @@ export async function relayAttempt (client: FrameStream, queue: FrameQueue<Clien
 async function finish (client: FrameStream, final: Final, firstChunkAt: number | undefined, outcome: AttemptObservation, chunks: SealedChunk[]): Promise<'done'> {
   outcome.ok = true
   outcome.tokensPerSecond = streamingSpeed(final.usage?.completionTokens ?? 0, firstChunkAt, performance.now())
+  traceMark('proxy.relayingFinal')
   await client.writeMany(codecs.proxy, [...chunks.map(chunk => ({ chunk })), { final }])
   await client.closeWrite()
   return 'done'

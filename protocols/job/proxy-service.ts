@@ -6,6 +6,7 @@ import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
 import { drawCandidate, rankWorkers, SELECTION, selectWorker, servesModel, WorkerStats, type AttemptObservation, type CapacityTable, type Candidate, type SelectionRequest } from '../capacity/index.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
+import { traceMark } from '../common/trace.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { codecs } from './codecs.js'
@@ -112,6 +113,7 @@ export class ProxyService implements Startable {
         return
       }
       if (first.route == null) throw new CocoonError('BAD_REQUEST', 'expected a route request')
+      traceMark('proxy.received')
       validateRoute(first.route)
       const admitted = this.limits.admit(clientId)
       if (!admitted.ok) throw new CocoonError('RATE_LIMITED', admitted.reason)

@@ -3,6 +3,7 @@ import type { Logger } from 'pino'
 import type { GenerateRequest, LoadedModel } from '../../models/engine.js'
 import { StartingJobs } from '../common/quiet.js'
 import { CocoonError, toCocoonError } from '../common/errors.js'
+import { traceMark } from '../common/trace.js'
 import { wireBytes } from '../common/bytes.js'
 import { FrameStream } from '../common/frames.js'
 import { OpeningPreparer, openJob, type WorkerSession } from '../seal/index.js'
@@ -83,6 +84,7 @@ export class WorkService implements Startable {
       }
       started = this.starting.begin()
       if (req.job == null) throw new CocoonError('BAD_REQUEST', 'expected a sealed job')
+      traceMark('worker.received')
       const { session, payload } = this.open(req.job)
       next = payload.next
       const model = this.init.findModel(payload.model)
@@ -91,6 +93,7 @@ export class WorkService implements Startable {
       this.running.add(controller)
       this.init.onLoadChange?.()
       this.watchForCancel(frames, controller)
+      traceMark('worker.opened')
       await this.generate(frames, req.job, session, model, toGenerateRequest(payload), controller.signal, started)
       this.jobsDone++
     } catch (err) {
@@ -163,6 +166,7 @@ export class WorkService implements Startable {
     let writing: Promise<void> | undefined
     let writeError: unknown
     let lastSent = -Infinity
+    let tokenSeen = false
     let timer: ReturnType<typeof setTimeout> | undefined
     const drain = (force = false): void => {
       if (writing != null || pending === '') return
@@ -181,6 +185,7 @@ export class WorkService implements Startable {
             lastSent = performance.now()
             const sealed = session.sealChunk(ChunkPayload.encode({ text, finishReason: '' }), { final: false })
             transcript.add(sealed.ciphertext)
+            if (sealed.seq === 0) traceMark('worker.sendingFirst')
             await frames.write(codecs.work, { chunk: { seq: BigInt(sealed.seq), ciphertext: wireBytes(sealed.ciphertext), final: false } }, { signal })
             started()
           }
@@ -196,10 +201,13 @@ export class WorkService implements Startable {
         if (writeError != null) throw writeError
         if (ev.type === 'token') {
           if (ev.text === '') continue
+          if (!tokenSeen) traceMark('worker.firstToken')
+          tokenSeen = true
           pending += ev.text
           drain()
         } else {
           if (ev.finishReason === 'cancelled') throw new CocoonError('CANCELLED', 'generation cancelled')
+          traceMark('worker.engineDone')
           usage = { promptTokens: ev.usage.promptTokens, completionTokens: ev.usage.completionTokens }
           finishReason = ev.finishReason
         }
@@ -215,6 +223,7 @@ export class WorkService implements Startable {
     transcript.add(last.ciphertext)
     const outputHash = wireBytes(transcript.digest())
     const workerSignature = await this.init.privateKey.sign(finalSigningBytes(job.jobId, job.attempt, usage, outputHash))
+    traceMark('worker.sendingFinal')
     await frames.writeMany(codecs.work, [
       { chunk: { seq: BigInt(last.seq), ciphertext: wireBytes(last.ciphertext), final: true } },
       { final: { usage, outputHash, workerSignature: wireBytes(workerSignature) } }

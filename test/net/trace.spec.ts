@@ -40,9 +40,10 @@ describe('COCOON_TRACE_FILE on a real network', function () {
       for await (const delta of streamChat({ url: net.gatewayUrl, model: BUILTIN_MODEL_ID, messages: [{ role: 'user', content: `trace me ${i}` }], maxTokens: 64 })) text += delta
       assert.ok(text.length > 0)
     }
-    // Marks are appended every 250 ms.
+    // Each process appends its marks every 250 ms, on its own timer: wait until all three have written both jobs.
     let jobs: ReturnType<typeof jobsOf> = []
-    for (let wait = 0; wait < 50 && jobs.filter(j => j['client.done'] != null).length < 2; wait++) {
+    const complete = (): number => jobs.filter(j => JOB_PATH_MARKS.every(mark => j[mark] != null)).length
+    for (let wait = 0; wait < 50 && complete() < 2; wait++) {
       await new Promise(resolve => setTimeout(resolve, 100))
       jobs = jobsOf(parseTrace(await readFile(file, 'utf8').catch(() => '')))
     }

@@ -1,4 +1,5 @@
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { aeadSeal } from './aead.js'
 import { AEAD_TAG_BYTES, MAX_SEQ } from './constants.js'
 import { checkSeq, chunkAad, nonceFor } from './encoding.js'
 import { badSealInput, integrityError } from './errors.js'
@@ -43,7 +44,7 @@ export class ChannelSender {
     if (this.#next > MAX_SEQ) throw badSealInput(`${this.ctx.direction} channel exhausted its sequence numbers`)
     const seq = this.#next
     const aad = chunkAad(this.ctx.jobId, this.ctx.attempt, seq, final)
-    const ciphertext = chacha20poly1305(this.ctx.key, nonceFor(seq), aad).encrypt(plaintext)
+    const ciphertext = aeadSeal(this.ctx.key, nonceFor(seq), aad, plaintext)
     this.#next = seq + 1
     if (final) this.#finished = true
     return { seq, ciphertext }

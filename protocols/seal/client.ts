@@ -1,4 +1,4 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { aeadSeal } from './aead.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
@@ -118,7 +118,7 @@ function sealWith (input: SealJobInput, agreed: Agreement): { sealed: SealedJob,
   const jobId = copyBytes(input.jobId)
   const { ephemeralKey, sharedSecret, workerSealKey, prepared } = agreed
   const keys = sessionKeysFor({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt }, prepared)
-  const ciphertext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).encrypt(input.plaintext)
+  const ciphertext = aeadSeal(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt), input.plaintext)
   return {
     sealed: { ephemeralKey, ciphertext },
     session: new ClientSession(keys, jobId, input.attempt)

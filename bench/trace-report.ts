@@ -65,7 +65,11 @@ export function jobsOf (entries: TraceEntry[]): Job[] {
 /** Per client process: p50 and p90 of every step between consecutive marks, skipping each client's first `skip` jobs (warm-ups). */
 export function summarizeTrace (entries: TraceEntry[], skip = 0): ClientTrace[] {
   const byPid = new Map<number, Job[]>()
-  for (const job of jobsOf(entries)) byPid.set(job.pid, [...(byPid.get(job.pid) ?? []), job])
+  for (const job of jobsOf(entries)) {
+    const jobs = byPid.get(job.pid) ?? []
+    jobs.push(job)
+    byPid.set(job.pid, jobs)
+  }
   const span = (jobs: Job[], from: JobPathMark, to: JobPathMark): number[] =>
     jobs.filter(j => j[from] != null && j[to] != null).map(j => (j[to] as number) - (j[from] as number))
   return [...byPid].map(([pid, all]) => {

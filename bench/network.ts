@@ -14,16 +14,24 @@
  *   first token. The same over an open libp2p stream (Noise, yamux) to that process: what each hop costs before
  *   any of the job protocol's own work.
  * - cpuStealPercent: the VM's steal time over the runs (lib-cpu-steal.ts).
+ * - where a network answer's time went: every process marks each job's way into one job-path trace (COCOON_TRACE_FILE,
+ *   protocols/common/trace.ts; a mark is an array push), and the network runs' means are split into the way to the
+ *   worker's engine, the engine there, and the way back after it. Set beside the direct engine's answers, that tells a
+ *   run's ratio apart into what the network path costs and how fast the worker's engine happened to run against the
+ *   direct one (`workerEngineMinusDirectMeanMs`; the same engine on the same core, yet it differs by several ms per
+ *   answer from run to run on this VM). `networkToDirectRatioAtEqualEngines` is the ratio had the two engines run
+ *   alike: direct / (network - that difference). The goal is on the measured ratio.
  *
  * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. Where it can, the
  * bench gives the engines a core of their own, as hosts of their own would (PLACEMENT in lib-test-network.ts): the
  * worker's engine and the direct engine take turns on the last CPU; the worker's networking, the proxy, gateway,
  * devnet and this process's light client run anywhere. While one path runs, the others are idle.
  */
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BUILTIN_MODEL_ID, ensureBuiltinModel, NodeLlamaCppEngine } from '../models/index.js'
+import { FLUSH_EVERY_MS, installTraceFile } from '../node/trace-file.js'
 import OpenAI from 'openai'
 import { startLightClient } from './lib-light-client.js'
 import { measureSteal } from './lib-cpu-steal.js'
@@ -31,6 +39,7 @@ import { LoopbackProbe } from './lib-loopback.js'
 import { round, percentile } from './lib-stats.js'
 import { PLACEMENT, placeEngineHere, withTestNetwork } from './lib-test-network.js'
 import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
+import { answerCosts, parseTrace, type AnswerCosts } from './trace-report.js'
 
 const MESSAGES = [{ role: 'user' as const, content: 'Tell the network a short story about a cocoon and a butterfly.' }]
 const MAX_TOKENS = 256
@@ -43,6 +52,30 @@ const LOOPBACK_PROBES = 20
 const LOOPBACK_IDLE_MS = 150
 
 export async function run (): Promise<Record<string, number | string>> {
+  // Set before the network starts: its processes inherit it, and createClient installs it in this one.
+  const given = process.env.COCOON_TRACE_FILE
+  const traceDir = await mkdtemp(join(tmpdir(), 'cocoon-bench-trace-'))
+  const tracePath = given != null && given !== '' ? given : join(traceDir, 'job-path.log')
+  process.env.COCOON_TRACE_FILE = tracePath
+  try {
+    return await measure(tracePath)
+  } finally {
+    if (given == null) delete process.env.COCOON_TRACE_FILE
+    else process.env.COCOON_TRACE_FILE = given
+    await rm(traceDir, { recursive: true, force: true })
+  }
+}
+
+/** This process's network answers since `fromMs`, split by the job-path trace at `path`. */
+async function networkAnswerCosts (path: string, fromMs: number): Promise<AnswerCosts | undefined> {
+  installTraceFile(path)() // writes this process's marks out
+  await new Promise(resolve => setTimeout(resolve, FLUSH_EVERY_MS + 100)) // and lets the network's processes write theirs
+  return answerCosts(parseTrace(await readFile(path, 'utf8')), process.pid, fromMs)
+}
+
+const monotonicMs = (): number => Number(process.hrtime.bigint()) / 1e6
+
+async function measure (tracePath: string): Promise<Record<string, number | string>> {
   return withTestNetwork(async (net) => {
     const dir = await mkdtemp(join(tmpdir(), 'cocoon-bench-network-'))
     const engine = new NodeLlamaCppEngine()
@@ -93,6 +126,7 @@ export async function run (): Promise<Record<string, number | string>> {
         }
       }
       await probeLoopback()
+      const measuredFromMs = monotonicMs()
       const steal = measureSteal()
       for (let i = 0; i < RUNS; i++) {
         runs.network.push(await network())
@@ -101,12 +135,17 @@ export async function run (): Promise<Record<string, number | string>> {
       }
       const stealPercent = steal()
       await probeLoopback()
+      const costs = await networkAnswerCosts(tracePath, measuredFromMs)
 
       const p50 = (xs: StreamTiming[]): number => percentile(xs.map(r => r.firstTokenMs), 50)
       const directTps = tokensPerSecond(runs.direct)
       const networkTps = tokensPerSecond(runs.network)
       const gatewayTps = tokensPerSecond(runs.gateway)
       const sameAnswer = [...runs.network, ...runs.gateway, ...runs.direct].every(r => r.text === runs.direct[0].text)
+      const meanMs = (xs: StreamTiming[]): number => xs.reduce((sum, r) => sum + r.totalMs, 0) / xs.length
+      const directMs = meanMs(runs.direct)
+      const networkMs = meanMs(runs.network)
+      const engineGapMs = costs == null ? undefined : costs.engineMeanMs - directMs
       return {
         model: BUILTIN_MODEL_ID,
         runs: RUNS,
@@ -128,7 +167,13 @@ export async function run (): Promise<Record<string, number | string>> {
         libp2pRoundTripP50Ms: round(percentile(libp2pMs, 50), 3),
         cpuStealPercent: stealPercent == null ? 'unknown' : round(stealPercent, 2),
         placement: PLACEMENT != null ? `worker's engine and the direct engine on CPU ${PLACEMENT.engineCpus}, the rest anywhere` : 'unpinned',
-        gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2)
+        gatewayFirstTokenOverheadP50Ms: round(p50(runs.gateway) - p50(runs.direct), 2),
+        directAnswerMeanMs: round(directMs, 2),
+        networkAnswerMeanMs: round(networkMs, 2),
+        networkToEngineMeanMs: costs == null ? 'unknown' : round(costs.toEngineMeanMs, 2),
+        networkEndMeanMs: costs == null ? 'unknown' : round(costs.endMeanMs, 2),
+        workerEngineMinusDirectMeanMs: engineGapMs == null ? 'unknown' : round(engineGapMs, 2),
+        networkToDirectRatioAtEqualEngines: engineGapMs == null ? 'unknown' : round(directMs / (networkMs - engineGapMs), 3)
       }
     } finally {
       await loopback?.stop()

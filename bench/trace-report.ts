@@ -91,6 +91,35 @@ export function summarizeTrace (entries: TraceEntry[], skip = 0): ClientTrace[] 
   })
 }
 
+/** Where a network answer's time went, as means over the jobs one client ran (see `answerCosts`). */
+export interface AnswerCosts {
+  jobs: number
+  /** `client.start` to `worker.opened`: the job's way to the worker's engine. */
+  toEngineMeanMs: number
+  /** `worker.opened` to `worker.engineDone`: the worker's engine, from the job handed over to its end. */
+  engineMeanMs: number
+  /** `worker.engineDone` to `client.done`: the answer's end on its way back to the caller. */
+  endMeanMs: number
+}
+
+/**
+ * The three parts of whole answers run by client process `pid` from `fromMs` on (its jobs that have all four marks):
+ * what the network path adds before the engine and after it, and the engine's own time in the worker, which a
+ * bench can set beside the same engine run directly.
+ */
+export function answerCosts (entries: TraceEntry[], pid: number, fromMs = -Infinity): AnswerCosts | undefined {
+  const jobs = jobsOf(entries).filter(j => j.pid === pid && (j['client.start'] ?? -Infinity) >= fromMs &&
+    j['worker.opened'] != null && j['worker.engineDone'] != null && j['client.done'] != null)
+  if (jobs.length === 0) return undefined
+  const mean = (from: JobPathMark, to: JobPathMark): number => round(jobs.reduce((sum, j) => sum + (j[to] as number) - (j[from] as number), 0) / jobs.length, 3)
+  return {
+    jobs: jobs.length,
+    toEngineMeanMs: mean('client.start', 'worker.opened'),
+    engineMeanMs: mean('worker.opened', 'worker.engineDone'),
+    endMeanMs: mean('worker.engineDone', 'client.done')
+  }
+}
+
 function format (clients: ClientTrace[]): string {
   const out: string[] = []
   for (const c of clients) {

@@ -2,7 +2,7 @@ import { appendFileSync } from 'node:fs'
 import { setTraceSink } from '../protocols/common/trace.js'
 
 /** How often buffered marks are appended to the file: off the job's path, which only pushes to an array. */
-const FLUSH_EVERY_MS = 250
+export const FLUSH_EVERY_MS = 250
 
 let installed: { path: string, uninstall: () => void } | undefined
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JOB_PATH_MARKS, setTraceSink, traceMark, type JobPathMark } from '../../protocols/common/trace.js'
 import { installTraceFile, traceFromEnv } from '../../node/trace-file.js'
-import { jobsOf, parseTrace, summarizeTrace } from '../../bench/trace-report.js'
+import { answerCosts, jobsOf, parseTrace, summarizeTrace } from '../../bench/trace-report.js'
 
 describe('job-path trace marks', () => {
   afterEach(() => { setTraceSink(undefined) })
@@ -86,6 +86,20 @@ describe('trace-report', () => {
     assert.equal(ten.steps.find(s => s.to === 'worker.received')?.jobs, 1)
     assert.equal(twenty.pid, 20)
     assert.equal(summarizeTrace(parseTrace(trace), 1)[0].jobs, 1)
+  })
+
+  it('splits one client\'s whole answers since a time into the way to the engine, the engine and the way back', () => {
+    const answer = (pid: number, at: number, engineMs: number): string[] => [
+      `client.start ${at} ${pid}`, `worker.opened ${at + 3} 40`, `worker.engineDone ${at + 3 + engineMs} 40`, `client.done ${at + 5 + engineMs} ${pid}`
+    ]
+    const entries = parseTrace([
+      ...answer(10, 0, 100), // before `fromMs`: a warm-up
+      ...answer(10, 1000, 100), ...answer(20, 2000, 500), ...answer(10, 3000, 110),
+      'client.start 4000 10', 'client.firstChunk 4010 10' // an answer without the worker's marks: left out
+    ].join('\n'))
+    assert.deepEqual(answerCosts(entries, 10, 500), { jobs: 2, toEngineMeanMs: 3, engineMeanMs: 105, endMeanMs: 2 })
+    assert.equal(answerCosts(entries, 20)?.engineMeanMs, 500)
+    assert.equal(answerCosts(entries, 10, 5000), undefined, 'no answer since then')
   })
 
   it('refuses a line it cannot read, naming it', () => {

@@ -1,5 +1,4 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { aeadSeal } from './aead.js'
+import { aeadOpen, aeadSeal } from './aead.js'
 import { AEAD_TAG_BYTES, MAX_SEQ } from './constants.js'
 import { checkSeq, chunkAad, nonceFor } from './encoding.js'
 import { badSealInput, integrityError } from './errors.js'
@@ -83,7 +82,7 @@ export class ChannelReceiver {
     let plaintext: Uint8Array
     try {
       const aad = chunkAad(this.ctx.jobId, this.ctx.attempt, chunk.seq, final)
-      plaintext = chacha20poly1305(this.ctx.key, nonceFor(chunk.seq), aad).decrypt(chunk.ciphertext)
+      plaintext = aeadOpen(this.ctx.key, nonceFor(chunk.seq), aad, chunk.ciphertext)
     } catch (err) {
       throw integrityError('TAMPERED', `${direction} chunk ${chunk.seq} failed authentication`, { direction, seq: chunk.seq, final }, err)
     }

@@ -1,4 +1,4 @@
-import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
+import { aeadOpen } from './aead.js'
 import { ChannelReceiver, ChannelSender } from './channel.js'
 import { AEAD_TAG_BYTES } from './constants.js'
 import { checkAttempt, checkJobId, copyBytes, jobAad, nonceFor } from './encoding.js'
@@ -77,7 +77,7 @@ export function openJob (input: OpenJobInput, prepared?: PreparedOpening): { pla
   const keys = sessionKeysFor({ sharedSecret, jobId, ephemeralKey, workerSealKey, attempt: input.attempt }, ahead)
   let plaintext: Uint8Array
   try {
-    plaintext = chacha20poly1305(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt)).decrypt(input.sealed.ciphertext)
+    plaintext = aeadOpen(keys.requestKey, nonceFor(0), jobAad(jobId, input.attempt), input.sealed.ciphertext)
   } catch (err) {
     throw integrityError('TAMPERED', 'sealed job failed authentication (wrong seal key, wrong job id or attempt, or changed bytes)', { attempt: input.attempt }, err)
   }

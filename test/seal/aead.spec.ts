@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
-import { aeadSeal } from '../../protocols/seal/aead.js'
+import { aeadOpen, aeadSeal } from '../../protocols/seal/aead.js'
 
-describe('aeadSeal (WebAssembly ChaCha20-Poly1305, noble past 32 bytes of AAD)', () => {
+describe('aeadSeal and aeadOpen (WebAssembly ChaCha20-Poly1305)', () => {
   // RFC 8439, section 2.8.2: the AEAD test vector.
   it('gives the RFC 8439 test vector', () => {
     const key = Buffer.from('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f', 'hex')
@@ -39,5 +39,42 @@ describe('aeadSeal (WebAssembly ChaCha20-Poly1305, noble past 32 bytes of AAD)',
     assert.equal(short.byteLength, 2 + 16)
     assert.notDeepEqual(short.subarray(0, 2), long.subarray(0, 2))
     assert.deepEqual(Buffer.from(chacha20poly1305(key, nonce, aad).decrypt(short)), Buffer.from('hi'))
+  })
+
+  it('opens the RFC 8439 test vector, and what noble seals, for every AAD and text length around the 16-byte padding and the 64 KiB buffer', () => {
+    const key = Buffer.from('808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f', 'hex')
+    const nonce = Buffer.from('070000004041424344454647', 'hex')
+    const aad = Buffer.from('50515253c0c1c2c3c4c5c6c7', 'hex')
+    const plaintext = Buffer.from("Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.")
+    assert.deepEqual(Buffer.from(aeadOpen(key, nonce, aad, chacha20poly1305(key, nonce, aad).encrypt(plaintext))), plaintext)
+    for (const aadBytes of [0, 1, 15, 16, 17, 20, 29, 32, 33, 77]) {
+      for (const textBytes of [0, 1, 15, 16, 17, 300, 65_535, 65_536, 65_537, 200_000]) {
+        const k = randomBytes(32)
+        const n = randomBytes(12)
+        const a = randomBytes(aadBytes)
+        const text = randomBytes(textBytes)
+        assert.deepEqual(Buffer.from(aeadOpen(k, n, a, chacha20poly1305(k, n, a).encrypt(text))), text, `aad ${aadBytes}, text ${textBytes}`)
+      }
+    }
+  })
+
+  it('refuses a changed tag, ciphertext, AAD, nonce or key, and anything shorter than a tag', () => {
+    const key = randomBytes(32)
+    const nonce = randomBytes(12)
+    const aad = randomBytes(29)
+    const sealed = aeadSeal(key, nonce, aad, Buffer.from('a sealed chunk of an answer'))
+    for (const at of [0, 5, sealed.byteLength - 16, sealed.byteLength - 1]) {
+      const changed = Uint8Array.from(sealed)
+      changed[at] ^= 0x01
+      assert.throws(() => aeadOpen(key, nonce, aad, changed), /invalid tag/, `byte ${at}`)
+    }
+    const flip = (bytes: Uint8Array): Uint8Array => { const c = Uint8Array.from(bytes); c[0] ^= 0x80; return c }
+    assert.throws(() => aeadOpen(key, nonce, flip(aad), sealed), /invalid tag/)
+    assert.throws(() => aeadOpen(key, flip(nonce), aad, sealed), /invalid tag/)
+    assert.throws(() => aeadOpen(flip(key), nonce, aad, sealed), /invalid tag/)
+    assert.throws(() => aeadOpen(key, nonce, aad, sealed.subarray(0, 15)), /shorter than its tag/)
+    assert.throws(() => aeadOpen(key.subarray(0, 31), nonce, aad, sealed), /key must be 32 bytes/)
+    assert.throws(() => aeadOpen(key, nonce.subarray(0, 11), aad, sealed), /nonce must be 12 bytes/)
+    assert.deepEqual(Buffer.from(aeadOpen(key, nonce, aad, sealed)), Buffer.from('a sealed chunk of an answer'))
   })
 })

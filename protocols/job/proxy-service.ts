@@ -1,6 +1,5 @@
 import type { Connection, PeerId, Startable, Stream } from '@libp2p/interface'
 import { StartingJobs } from '../common/quiet.js'
-import { peerIdFromString } from '@libp2p/peer-id'
 import { equals as sameBytes } from 'uint8arrays/equals'
 import { randomBytes } from '@noble/hashes/utils.js'
 import type { Logger } from 'pino'
@@ -15,6 +14,7 @@ import {
   MAX_INBOUND_STREAMS, PRESEALED_ATTEMPT, REQUEST_TIMEOUT_MS, SLOT_WAIT_MS, WORK_PROTOCOL
 } from './constants.js'
 import { WarmStreams } from '../common/warm-streams.js'
+import { PeerIdCache } from '../common/peer-ids.js'
 import { FrameQueue } from './frame-queue.js'
 import { ClientLimits } from './limits.js'
 import type { ClientFrame, RouteRequest, SealedJob } from './gen/messages.js'
@@ -67,6 +67,8 @@ export class ProxyService implements Startable {
   private readonly workStreams: WarmStreams
   /** Jobs forwarded whose first chunk has not come yet. */
   private readonly starting = new StartingJobs()
+  /** The workers' ids as PeerIds, parsed once each (the capacity table keys them by string). */
+  private readonly peerIds = new PeerIdCache()
   private sweepTimer?: ReturnType<typeof setInterval>
 
   constructor (components: ProxyServiceComponents, init: ProxyServiceInit) {
@@ -232,7 +234,7 @@ export class ProxyService implements Startable {
    */
   private async attempt (client: FrameStream, queue: FrameQueue<ClientFrame>, picked: Candidate, jobId: Uint8Array, attempt: number, route: RouteRequest, exclude: Set<string>, presealed?: SealedJob): Promise<'done' | CocoonError> {
     const workerId = picked.entry.peerId
-    const worker = peerIdFromString(workerId)
+    const worker = this.peerIds.fromString(workerId)
     exclude.add(workerId)
     // Counted as in flight from the moment it is picked, so a burst of jobs does not all pick the same worker.
     this.stats.begin(workerId)

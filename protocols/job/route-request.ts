@@ -1,10 +1,12 @@
-import { peerIdFromMultihash } from '@libp2p/peer-id'
-import * as Digest from 'multiformats/hashes/digest'
+import { PeerIdCache } from '../common/peer-ids.js'
 import { CocoonError } from '../common/errors.js'
 import { JOB_ID_BYTES, PRESEALED_ATTEMPT } from './constants.js'
 import type { RouteRequest, SealedJob } from './gen/messages.js'
 
 /** The checks a proxy makes of a client's RouteRequest before it picks a worker; anything off is BAD_REQUEST. */
+
+/** The preferred workers clients name: the same few, parsed once. */
+const preferredWorkers = new PeerIdCache()
 
 /** The fast path's pre-sealed job must be attempt 1 of a well-formed job for the routed model. */
 export function validatePresealed (r: RouteRequest): { job: SealedJob, worker: string } {
@@ -14,7 +16,7 @@ export function validatePresealed (r: RouteRequest): { job: SealedJob, worker: s
   if (job.model !== r.model) throw new CocoonError('BAD_REQUEST', 'sealed job names another model than the route')
   let worker: string
   try {
-    worker = peerIdFromMultihash(Digest.decode(r.preferredWorker)).toString()
+    worker = preferredWorkers.fromMultihash(r.preferredWorker).toString()
   } catch {
     throw new CocoonError('BAD_REQUEST', 'preferred worker is not a peer id')
   }

@@ -67,7 +67,7 @@ export class ProxyService implements Startable {
   private readonly workStreams: WarmStreams
   /** Jobs forwarded whose first chunk has not come yet. */
   private readonly starting = new StartingJobs()
-  /** The workers' ids as PeerIds, parsed once each (the capacity table keys them by string). */
+  /** Workers' ids as PeerIds, parsed once each: the clients' preferred workers (multihash) and the picks (string). */
   private readonly peerIds = new PeerIdCache()
   private sweepTimer?: ReturnType<typeof setInterval>
 
@@ -139,7 +139,7 @@ export class ProxyService implements Startable {
   }
 
   private async route (client: FrameStream, route: RouteRequest): Promise<void> {
-    const presealed = route.sealed != null ? validatePresealed(route) : undefined
+    const presealed = route.sealed != null ? validatePresealed(route, this.peerIds) : undefined
     const jobId = presealed?.job.jobId ?? randomBytes(JOB_ID_BYTES)
     const exclude = new Set<string>()
     const queue = new FrameQueue<ClientFrame>(client, codecs.client, f => f.cancel != null)

@@ -1,6 +1,7 @@
 import { ChaCha20Poly1305, chacha20StreamXOR, newInstance, Poly1305 } from '@chainsafe/as-chacha20poly1305'
 import { chacha20poly1305 } from '@noble/ciphers/chacha.js'
 import { equalBytes } from '@noble/ciphers/utils.js'
+import { AEAD_TAG_BYTES } from './constants.js'
 
 /** Longest AAD the WebAssembly cipher takes (its buffer for it is one key long). */
 const WASM_MAX_AAD_BYTES = 32
@@ -8,8 +9,6 @@ const WASM_MAX_AAD_BYTES = 32
 /** Compiled on first use, once per thread: a light client that never seals pays nothing. */
 let wasm: ChaCha20Poly1305 | undefined
 let poly: Poly1305 | undefined
-
-const TAG_BYTES = 16
 
 /**
  * ChaCha20-Poly1305 (RFC 8439) encryption, the same bytes whichever implementation runs. Sealing uses the
@@ -38,9 +37,9 @@ export function aeadSeal (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, p
 export function aeadOpen (key: Uint8Array, nonce: Uint8Array, aad: Uint8Array, sealed: Uint8Array): Uint8Array {
   if (key.byteLength !== 32) throw new Error(`ChaCha20-Poly1305 key must be 32 bytes, got ${key.byteLength}`)
   if (nonce.byteLength !== 12) throw new Error(`ChaCha20-Poly1305 nonce must be 12 bytes, got ${nonce.byteLength}`)
-  if (sealed.byteLength < TAG_BYTES) throw new Error('sealed data is shorter than its tag')
-  const ciphertext = sealed.subarray(0, sealed.byteLength - TAG_BYTES)
-  const tag = sealed.subarray(sealed.byteLength - TAG_BYTES)
+  if (sealed.byteLength < AEAD_TAG_BYTES) throw new Error('sealed data is shorter than its tag')
+  const ciphertext = sealed.subarray(0, sealed.byteLength - AEAD_TAG_BYTES)
+  const tag = sealed.subarray(sealed.byteLength - AEAD_TAG_BYTES)
   const counter = new Uint8Array(16) // ChaCha20's block counter (4 bytes, little-endian), then the nonce
   counter.set(nonce, 4)
   const polyKey = chacha20StreamXOR(key, counter, ZEROS_32)

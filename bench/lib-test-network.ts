@@ -5,7 +5,8 @@
  * and stats into the next.
  */
 import { startTestNetwork, type TestNetwork } from '../test/net/harness.js'
-import { cpusOf, LIBUV_POOL_THREAD, parseCpuList, pinThread, threadsOf } from '../node/cpu-affinity.js'
+import { cpusOf, LIBUV_POOL_THREAD, parseCpuList, threadsOf } from '../node/cpu-affinity.js'
+import { BenchChild } from './lib-child.js'
 
 /** One worker: the network path is compared with one engine, and the machine has 2 cores. */
 const WORKERS = 1
@@ -34,10 +35,36 @@ export const PLACEMENT: { engineCpus: string, allCpus: string } | undefined = ((
   return { engineCpus: String(allowed[allowed.length - 1]), allCpus }
 })()
 
-/** Moves an engine run in this process (its JS thread: the main thread; its decode threads: libuv's pool) to `cpus`. */
-export function placeEngineHere (cpus: string): void {
-  pinThread(cpus, process.pid)
-  for (const t of threadsOf()) if (t.name === LIBUV_POOL_THREAD) pinThread(cpus, t.tid)
+/**
+ * Moves an engine run in this process (its JS thread: the main thread; its decode threads: libuv's pool) between
+ * CPUs, through a helper process (lib-pinner-child.ts) that runs `taskset` on their thread ids. Not with `taskset`
+ * from here: forking this process right before a run (its heap and the model's memory then copy-on-write) made the
+ * run's first token 7-9 ms later (12-15 ms against 3.8-6 ms) and its answer up to 40 ms longer, which a worker,
+ * pinned once at its start, never pays; the network bench's direct engine paid it on every run until session 17.
+ */
+export class EnginePlacer {
+  private constructor (private readonly child: BenchChild) {}
+
+  static async start (): Promise<EnginePlacer> {
+    const child = new BenchChild('lib-pinner-child', [])
+    try {
+      await child.next('ready', 30_000)
+    } catch (err) {
+      await child.stop()
+      throw err
+    }
+    return new EnginePlacer(child)
+  }
+
+  async place (cpus: string): Promise<void> {
+    const tids = [process.pid, ...threadsOf().filter(t => t.name === LIBUV_POOL_THREAD).map(t => t.tid)]
+    const answer = await this.child.ask(`pin ${cpus} ${tids.join(',')}`)
+    if (typeof answer.error === 'string') throw new Error(`cannot move the engine to CPUs ${cpus}: ${answer.error}`)
+  }
+
+  async stop (): Promise<void> {
+    await this.child.stop()
+  }
 }
 
 /** Runs `fn` against a fresh test network, stopped after. */

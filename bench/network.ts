@@ -37,7 +37,7 @@ import { startLightClient } from './lib-light-client.js'
 import { measureSteal } from './lib-cpu-steal.js'
 import { LoopbackProbe } from './lib-loopback.js'
 import { round, percentile } from './lib-stats.js'
-import { PLACEMENT, placeEngineHere, withTestNetwork } from './lib-test-network.js'
+import { EnginePlacer, PLACEMENT, withTestNetwork } from './lib-test-network.js'
 import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
 import { answerCosts, parseTrace, type AnswerCosts } from './trace-report.js'
 
@@ -81,21 +81,23 @@ async function measure (tracePath: string): Promise<Record<string, number | stri
     const engine = new NodeLlamaCppEngine()
     const embedded = await startLightClient(net.proxyAddress, net)
     let loopback: LoopbackProbe | undefined
+    let placer: EnginePlacer | undefined
     try {
       loopback = await LoopbackProbe.start()
+      if (PLACEMENT != null) placer = await EnginePlacer.start()
       const file = await ensureBuiltinModel(dir)
       const model = await engine.load(file.path, { id: BUILTIN_MODEL_ID, sha256: file.sha256 })
       await embedded.client.ready()
 
       // This process takes the worker's CPU for its own engine's runs (the worker idles meanwhile) and gives it back
       // for the network runs, so that both engines decode alone on the same core (lib-test-network.ts).
-      const place = (cpus?: string): void => { if (cpus != null) placeEngineHere(cpus) }
+      const place = async (cpus?: string): Promise<void> => { if (cpus != null) await placer?.place(cpus) }
       const direct = async (): Promise<StreamTiming> => {
-        place(PLACEMENT?.engineCpus)
+        await place(PLACEMENT?.engineCpus)
         try {
           return await timeEvents(() => model.generate({ messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }))
         } finally {
-          place(PLACEMENT?.allCpus)
+          await place(PLACEMENT?.allCpus)
         }
       }
       const network = async (): Promise<StreamTiming> => timeEvents(() => embedded.client.chat({ model: BUILTIN_MODEL_ID, messages: MESSAGES, maxTokens: MAX_TOKENS, seed: SEED }, new AbortController().signal))
@@ -177,6 +179,7 @@ async function measure (tracePath: string): Promise<Record<string, number | stri
       }
     } finally {
       await loopback?.stop()
+      await placer?.stop()
       await embedded.stop()
       await engine.close()
       await rm(dir, { recursive: true, force: true })

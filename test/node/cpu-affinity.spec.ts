@@ -9,6 +9,7 @@ import { cpusOf, parseCpuList, pinThread, pinToCpus, threadsOf } from '../../nod
 import { pinEngine } from '../../node/engine-placement.js'
 import { NodeProcess } from '../../node/network/child.js'
 import { LogBook } from '../net/harness.js'
+import { EnginePlacer } from '../../bench/lib-test-network.js'
 
 /** Every thread's allowed CPUs, from /proc (what the kernel enforces, not what taskset says of the main thread). */
 async function threadCpus (pid: number): Promise<string[]> {
@@ -105,5 +106,41 @@ describe('a worker\'s engine on CPUs of its own (--engine-cpus)', function () {
     for (const t of helpers) assert.deepEqual(parseCpuList(await allowed(t.tid) ?? ''), others.length > 0 ? others : cpus, `helper ${t.name} ${t.tid}`)
     // the engine still works from there
     assert.equal((await engine.device()).kind, 'cpu')
+  })
+})
+
+describe('the network bench\'s direct engine, moved by a helper process (EnginePlacer)', function () {
+  this.timeout(60_000)
+  const own = cpusOf()
+  const cpus = parseCpuList(own)
+  let placer: EnginePlacer | undefined
+
+  after(async () => {
+    for (const t of threadsOf()) pinThread(own, t.tid)
+    await placer?.stop()
+  })
+
+  it('moves this process\'s main thread and libuv\'s pool to the engine\'s CPU and back, leaving V8\'s helpers', async () => {
+    const last = String(cpus[cpus.length - 1])
+    // libuv's pool starts on first use; the direct engine's decoding is what starts it in the bench
+    await readFile(`/proc/${process.pid}/status`)
+    placer = await EnginePlacer.start()
+    const pool = threadsOf().filter(t => t.name === 'libuv-worker').map(t => t.tid)
+    assert.ok(pool.length > 0, 'the pool has started')
+    const allowed = async (t: number): Promise<string | undefined> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${t}/status`, 'utf8'))?.[1]
+    await placer.place(last)
+    assert.equal(await allowed(process.pid), last, 'main thread')
+    for (const t of pool) assert.equal(await allowed(t), last, `pool thread ${t}`)
+    const helpers = threadsOf().filter(t => t.name.startsWith('V8'))
+    for (const t of helpers) assert.deepEqual(parseCpuList(await allowed(t.tid) ?? ''), cpus, `V8 helper ${t.tid} stays where it was`)
+    await placer.place(own)
+    assert.deepEqual(parseCpuList(await allowed(process.pid) ?? ''), cpus, 'main thread back on all CPUs')
+    for (const t of pool) assert.deepEqual(parseCpuList(await allowed(t) ?? ''), cpus, `pool thread ${t} back`)
+  })
+
+  it('reports a CPU list taskset refuses as an error, and keeps working', async () => {
+    placer ??= await EnginePlacer.start()
+    await assert.rejects(placer.place('4096'), /cannot move the engine to CPUs 4096/)
+    await placer.place(own)
   })
 })

@@ -12,6 +12,19 @@ export function median (values: number[]): number {
   return percentile(values, 50)
 }
 
+/**
+ * Standard error of mean(a) / mean(b), a and b independent samples (first-order delta method): how far a ratio of
+ * two means taken from a few runs each may sit from the true one by chance alone. NaN with fewer than 2 of either.
+ */
+export function ratioOfMeansStdError (a: number[], b: number[]): number {
+  if (a.length < 2 || b.length < 2) return Number.NaN
+  const mean = (xs: number[]): number => xs.reduce((sum, x) => sum + x, 0) / xs.length
+  const relVarOfMean = (xs: number[], m: number): number => xs.reduce((sum, x) => sum + (x - m) ** 2, 0) / (xs.length - 1) / xs.length / (m * m)
+  const ma = mean(a)
+  const mb = mean(b)
+  return (ma / mb) * Math.sqrt(relVarOfMean(a, ma) + relVarOfMean(b, mb))
+}
+
 export function round (value: number, digits = 2): number {
   const f = 10 ** digits
   return Math.round(value * f) / f

@@ -20,7 +20,8 @@
  *   run's ratio apart into what the network path costs and how fast the worker's engine happened to run against the
  *   direct one (`workerEngineMinusDirectMeanMs`; the same engine on the same core, yet it differs by several ms per
  *   answer from run to run on this VM). `networkToDirectRatioAtEqualEngines` is the ratio had the two engines run
- *   alike: direct / (network - that difference). The goal is on the measured ratio.
+ *   alike: direct / (network - that difference). The goal is on the measured ratio; `networkToDirectRatioStdError` is
+ *   how far chance alone moves it, from the spread of the answers each way (28-37 ms around 214 ms here: ±0.045).
  *
  * Runs alternate network / direct / gateway so that drift in machine load hits all three alike. Where it can, the
  * bench gives the engines a core of their own, as hosts of their own would (PLACEMENT in lib-test-network.ts): the
@@ -36,7 +37,7 @@ import OpenAI from 'openai'
 import { startLightClient } from './lib-light-client.js'
 import { measureSteal } from './lib-cpu-steal.js'
 import { LoopbackProbe } from './lib-loopback.js'
-import { round, percentile } from './lib-stats.js'
+import { percentile, ratioOfMeansStdError, round } from './lib-stats.js'
 import { EnginePlacer, PLACEMENT, withTestNetwork } from './lib-test-network.js'
 import { streamingTokensPerSecond, timeEvents, tokensPerSecond, type StreamTiming } from './lib-timing.js'
 import { answerCosts, parseTrace, type AnswerCosts } from './trace-report.js'
@@ -158,6 +159,8 @@ async function measure (tracePath: string): Promise<Record<string, number | stri
         networkTokensPerSecond: round(networkTps, 1),
         gatewayTokensPerSecond: round(gatewayTps, 1),
         networkToDirectTokensPerSecondRatio: round(networkTps / directTps, 3),
+        // Equal answers, so the ratio is mean direct answer / mean network answer.
+        networkToDirectRatioStdError: round(ratioOfMeansStdError(runs.direct.map(r => r.totalMs), runs.network.map(r => r.totalMs)), 3),
         gatewayToDirectTokensPerSecondRatio: round(gatewayTps / directTps, 3),
         directStreamingTokensPerSecond: round(streamingTokensPerSecond(runs.direct), 1),
         networkStreamingTokensPerSecond: round(streamingTokensPerSecond(runs.network), 1),

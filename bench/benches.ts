@@ -19,7 +19,9 @@ export const BENCHES: Array<{ name: string, what: string, load: () => Promise<Be
 export const GOALS: Goal[] = [
   { bench: 'swarm', figure: 'joinToFirstProxyP50Ms', op: '<=', at: 2000, label: 'new worker in a proxy table, 50-node swarm, p50' },
   { bench: 'swarm', figure: 'joinToFirstProxyMaxMs', op: '<=', at: 2000, label: 'new worker in a proxy table, 50-node swarm, max' },
-  { bench: 'network', figure: 'networkToDirectTokensPerSecondRatio', op: '>=', at: 0.95, label: 'network tokens/s vs engine directly' },
+  // Paired: the network answers' own engine time set against the direct engine's, so that how fast the two engines
+  // happened to run (±5-10% per run on a shared VM) does not decide it; the plain ratio is printed beside it.
+  { bench: 'network', figure: 'networkToDirectRatioAtEqualEngines', op: '>=', at: 0.95, label: 'network tokens/s vs engine directly (at equal engines)' },
   { bench: 'network', figure: 'networkFirstTokenOverheadP50Ms', op: '<=', at: 5, label: 'first-token overhead of the network path, p50, loopback' },
   { bench: 'relay', figure: 'concurrent16TokensPerSecond', op: '>=', at: 20_000, label: 'tokens/s one proxy relays' },
   { bench: 'relay', figure: 'proxyRss1000StreamsMiB', op: '<', at: 300, label: 'proxy RSS with 1,000 concurrent streams (MiB)' },

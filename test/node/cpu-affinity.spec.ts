@@ -11,6 +11,11 @@ import { NodeProcess } from '../../node/network/child.js'
 import { LogBook } from '../net/harness.js'
 import { EnginePlacer } from '../../bench/lib-test-network.js'
 
+/** One thread of this process: its allowed CPUs as /proc lists them. */
+async function allowed (tid: number): Promise<string | undefined> {
+  return /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${tid}/status`, 'utf8'))?.[1]
+}
+
 /** Every thread's allowed CPUs, from /proc (what the kernel enforces, not what taskset says of the main thread). */
 async function threadCpus (pid: number): Promise<string[]> {
   const tasks = await readdir(`/proc/${pid}/task`)
@@ -96,7 +101,6 @@ describe('a worker\'s engine on CPUs of its own (--engine-cpus)', function () {
     const pool = threadsOf().filter(t => t.name === 'libuv-worker').map(t => t.tid)
     assert.ok(pool.length > 0, 'the pool has started')
     await pinEngine(engine, last)
-    const allowed = async (t: number): Promise<string | undefined> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${t}/status`, 'utf8'))?.[1]
     assert.equal(await allowed(tid), last)
     for (const t of pool) assert.equal(await allowed(t), last, `pool thread ${t}`)
     assert.deepEqual(parseCpuList(await allowed(process.pid) ?? ''), cpus, 'main thread')
@@ -127,7 +131,6 @@ describe('the network bench\'s direct engine, moved by a helper process (EngineP
     placer = await EnginePlacer.start()
     const pool = threadsOf().filter(t => t.name === 'libuv-worker').map(t => t.tid)
     assert.ok(pool.length > 0, 'the pool has started')
-    const allowed = async (t: number): Promise<string | undefined> => /Cpus_allowed_list:\s*(\S+)/.exec(await readFile(`/proc/${process.pid}/task/${t}/status`, 'utf8'))?.[1]
     await placer.place(last)
     assert.equal(await allowed(process.pid), last, 'main thread')
     for (const t of pool) assert.equal(await allowed(t), last, `pool thread ${t}`)
